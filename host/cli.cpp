@@ -1,0 +1,143 @@
+#include "host/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <string>
+
+#include "core/error.h"
+#include "host/commands.h"
+#include "host/usage_error.h"
+
+namespace hashrig::host {
+namespace {
+
+constexpr const char* kKernelHelp = "CPU kernel: auto, scalar, avx2, avx512 or shani";
+
+// The command line as parsed: the chosen subcommand's arguments.
+struct ParsedLine {
+  std::string log_level = "info";
+  HashArgs hash;
+  ScanArgs scan;
+  BenchArgs bench;
+  KernelsArgs kernels;
+};
+
+// Strings bound to optional arguments; copied into std::optional after parsing.
+struct OptionalText {
+  std::string hash_hex, bench_kernel, bench_threads, bench_seconds;
+};
+
+void add_scan(CLI::App& app, ScanArgs& a) {
+  CLI::App* scan = app.add_subcommand(
+      "scan", "Scan a nonce range of one header and print every nonce whose hash meets a target");
+  scan->add_option("--header", a.header, "80-byte block header as 160 hex digits (nonce ignored)")
+      ->type_name("HEX80")
+      ->required();
+  scan->add_option("--start", a.start, "first nonce (decimal or 0x-hex)")
+      ->type_name("N")
+      ->required();
+  scan->add_option("--count", a.count, "how many nonces, 1 to 2^32 (decimal or 0x-hex)")
+      ->type_name("M")
+      ->required();
+  scan->add_option("--target", a.target, "target as 64 hex digits, display (big-endian) order")
+      ->type_name("HEX64")
+      ->required();
+  scan->add_option("--kernel", a.kernel, kKernelHelp)->type_name("K");
+  scan->add_flag("--json", a.json, R"(print {"hits":[{"nonce":N,"hash":"..."}],"hashes":M})");
+}
+
+void add_bench(CLI::App& app, BenchArgs& a, OptionalText& text) {
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Benchmark the CPU kernels (the default when no subcommand is given)");
+  bench
+      ->add_option("--kernel", text.bench_kernel,
+                   std::string(kKernelHelp) + " (default: every usable kernel in turn)")
+      ->type_name("K");
+  bench->add_option("--threads", text.bench_threads, "threads (default: every hardware thread)")
+      ->type_name("N");
+  bench->add_option("--seconds", text.bench_seconds, "seconds per kernel (default 3)")
+      ->type_name("S");
+  bench->add_flag("--json", a.json, "print a JSON array, one object per kernel");
+}
+
+void fill_optionals(CLI::App& app, ParsedLine& line, const OptionalText& text) {
+  CLI::App* hash = app.get_subcommand("hash");
+  if (hash->get_option("HEX")->count() > 0) line.hash.hex = text.hash_hex;
+  CLI::App* bench = app.get_subcommand("bench");
+  if (bench->get_option("--kernel")->count() > 0) line.bench.kernel = text.bench_kernel;
+  if (bench->get_option("--threads")->count() > 0) line.bench.threads = text.bench_threads;
+  if (bench->get_option("--seconds")->count() > 0) line.bench.seconds = text.bench_seconds;
+}
+
+int dispatch(CLI::App& app, const ParsedLine& line, CliContext& ctx) {
+  if (app.got_subcommand("hash")) return run_hash(line.hash, ctx);
+  if (app.got_subcommand("scan")) return run_scan(line.scan, ctx);
+  if (app.got_subcommand("kernels")) return run_kernels(line.kernels, ctx);
+  return run_bench(line.bench, ctx);  // `hashrig bench`, and `hashrig` alone
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, const CliIo& io) {
+  CLI::App app{
+      "hashrig: SHA-256d mining and hashing appliance.\n"
+      "Without a subcommand, benchmarks every usable CPU kernel on all threads.",
+      "hashrig"};
+  app.fallthrough();  // global options are accepted after the subcommand too
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", std::string("hashrig ") + HASHRIG_VERSION);
+  app.footer("Exit status: 0 success, 2 bad usage or input, 1 runtime failure.");
+
+  ParsedLine line;
+  OptionalText text;
+  app.add_option("--log-level", line.log_level, "error, warning, info (default) or debug")
+      ->type_name("LEVEL");
+
+  CLI::App* hash = app.add_subcommand(
+      "hash", "sha256d of bytes given as hex (or read from stdin), printed in display order");
+  hash->add_option("HEX", text.hash_hex, "the bytes as hex; absent: hex text on stdin")
+      ->type_name("");
+  add_scan(app, line.scan);
+  add_bench(app, line.bench, text);
+  CLI::App* kernels =
+      app.add_subcommand("kernels", "List the CPU kernels, their support and self-test results");
+  kernels->add_flag("--json", line.kernels.json, "print a JSON array");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e, io.out, io.err);  // --help, --version
+    io.err << "hashrig: " << e.what() << "\nRun 'hashrig --help' for usage.\n";
+    return 2;
+  }
+  fill_optionals(app, line, text);
+
+  const std::optional<LogLevel> level = parse_log_level(line.log_level);
+  if (!level) {
+    io.err << "hashrig: --log-level: unknown level '" << line.log_level
+           << "' (choose error, warning, info or debug)\n";
+    return 2;
+  }
+  CliContext ctx(io, *level);
+  int status = 0;
+  try {
+    status = dispatch(app, line, ctx);
+  } catch (const UsageError& e) {
+    io.err << "hashrig: " << e.what() << '\n';
+    return 2;
+  } catch (const core::ParseError& e) {  // a parse a command forgot to name; still bad input
+    io.err << "hashrig: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    ctx.log().error("main", e.what());
+    return 1;
+  }
+  io.out.flush();
+  if (!io.out) {
+    ctx.log().error("main", "could not write the results to standard output");
+    return 1;
+  }
+  return status;
+}
+
+}  // namespace hashrig::host
