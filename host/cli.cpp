@@ -24,7 +24,7 @@ struct ParsedLine {
 
 // Strings bound to optional arguments; copied into std::optional after parsing.
 struct OptionalText {
-  std::string hash_hex, bench_kernel, bench_threads, bench_seconds;
+  std::string hash_hex, bench_kernel, bench_threads, bench_seconds, cpu_kernel;
 };
 
 void add_scan(CLI::App& app, ScanArgs& a) {
@@ -67,6 +67,17 @@ void fill_optionals(CLI::App& app, ParsedLine& line, const OptionalText& text) {
   if (bench->get_option("--kernel")->count() > 0) line.bench.kernel = text.bench_kernel;
   if (bench->get_option("--threads")->count() > 0) line.bench.threads = text.bench_threads;
   if (bench->get_option("--seconds")->count() > 0) line.bench.seconds = text.bench_seconds;
+  // --cpu-kernel is the machine-wide choice; a subcommand's own --kernel overrides it.
+  if (app.get_option("--cpu-kernel")->count() > 0) {
+    if (app.get_subcommand("scan")->get_option("--kernel")->count() == 0) {
+      line.scan.kernel = text.cpu_kernel;
+      line.scan.kernel_option = "--cpu-kernel";
+    }
+    if (!line.bench.kernel) {
+      line.bench.kernel = text.cpu_kernel;
+      line.bench.kernel_option = "--cpu-kernel";
+    }
+  }
 }
 
 int dispatch(CLI::App& app, const ParsedLine& line, CliContext& ctx) {
@@ -92,6 +103,9 @@ int run_cli(int argc, const char* const* argv, const CliIo& io) {
   OptionalText text;
   app.add_option("--log-level", line.log_level, "error, warning, info (default) or debug")
       ->type_name("LEVEL");
+  app.add_option("--cpu-kernel", text.cpu_kernel,
+                 std::string(kKernelHelp) + " for every CPU worker (default auto)")
+      ->type_name("K");
 
   CLI::App* hash = app.add_subcommand(
       "hash", "sha256d of bytes given as hex (or read from stdin), printed in display order");

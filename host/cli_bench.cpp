@@ -22,7 +22,7 @@ using kernels::cpu::KernelInfo;
 
 // The kernels to benchmark: the one named, or every usable one (logging those skipped).
 std::vector<const KernelInfo*> kernels_to_run(const BenchArgs& args, CliContext& ctx) {
-  if (args.kernel) return {&ctx.select_kernel("--kernel", *args.kernel)};
+  if (args.kernel) return {&ctx.select_kernel(args.kernel_option, *args.kernel)};
   std::vector<const KernelInfo*> out;
   for (const KernelInfo& k : ctx.kernels().kernels()) {
     if (!k.available) {
@@ -76,7 +76,7 @@ nlohmann::ordered_json to_json(const bench::KernelBenchResult& r) {
 }  // namespace
 
 int run_bench(const BenchArgs& args, CliContext& ctx) {
-  if (args.kernel) check_kernel_name("--kernel", *args.kernel);
+  if (args.kernel) check_kernel_name(args.kernel_option, *args.kernel);
   bench::KernelBenchOptions options;
   options.threads =
       args.threads

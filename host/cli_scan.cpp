@@ -83,9 +83,9 @@ void print_json(const RangeScanResult& result, std::ostream& out) {
 }  // namespace
 
 int run_scan(const ScanArgs& args, CliContext& ctx) {
-  check_kernel_name("--kernel", args.kernel);
+  check_kernel_name(args.kernel_option, args.kernel);
   const ScanRequest request = parse_request(args);
-  const kernels::cpu::KernelInfo& kernel = ctx.select_kernel("--kernel", args.kernel);
+  const kernels::cpu::KernelInfo& kernel = ctx.select_kernel(args.kernel_option, args.kernel);
 
   RangeScanOptions options;
   options.threads = std::max(1u, std::thread::hardware_concurrency());

@@ -24,15 +24,17 @@ struct ScanArgs {
   std::string count;
   std::string target;
   std::string kernel = "auto";
+  std::string kernel_option = "--kernel";  // where `kernel` came from, for error messages
   bool json = false;
 };
 int run_scan(const ScanArgs& args, CliContext& ctx);
 
 // hashrig bench [--kernel K] [--threads N] [--seconds S] [--json]; also plain `hashrig`.
 struct BenchArgs {
-  std::optional<std::string> kernel;   // absent: every usable kernel in turn
-  std::optional<std::string> threads;  // absent: every hardware thread
-  std::optional<std::string> seconds;  // absent: 3
+  std::optional<std::string> kernel;       // absent: every usable kernel in turn
+  std::string kernel_option = "--kernel";  // where `kernel` came from, for error messages
+  std::optional<std::string> threads;      // absent: every hardware thread
+  std::optional<std::string> seconds;      // absent: 3
   bool json = false;
 };
 int run_bench(const BenchArgs& args, CliContext& ctx);
