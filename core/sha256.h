@@ -7,15 +7,16 @@
 #include <cstdint>
 #include <span>
 
+#include "core/sha256_constants.h"
+
 namespace hashrig::core {
 
 using Hash256 = std::array<std::uint8_t, 32>;  // internal byte order
 using Sha256State = std::array<std::uint32_t, 8>;
 
-inline constexpr Sha256State kSha256Iv = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-
-extern const std::uint32_t kSha256K[64];
+inline constexpr Sha256State kSha256Iv = {
+    kSha256InitialState[0], kSha256InitialState[1], kSha256InitialState[2], kSha256InitialState[3],
+    kSha256InitialState[4], kSha256InitialState[5], kSha256InitialState[6], kSha256InitialState[7]};
 
 // One compression of a 64-byte block into the state.
 void sha256_compress(Sha256State& state, const std::uint8_t* block);
