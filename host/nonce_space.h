@@ -1,0 +1,55 @@
+// NonceSpace: the search space of one job, handed out as disjoint pieces from one atomic counter.
+//
+// The space is (nTime offsets) x (extranonce2 values) x (allowed version bits) x 2^32 nonces,
+// enumerated as a 64-bit-indexed sequence of headers, each with 2^32 nonces. Header index h
+// maps to: version index = h mod V (rolled first: cheap, the merkle root stays), then
+// extranonce2 counter = (h / V) mod E (a new coinbase and merkle root), then nTime offset
+// = h / (V * E), only as far as the job's ntime_roll allows. A claim never crosses a header
+// boundary, so no two claims ever share a (header, nonce).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "core/job.h"
+
+namespace hashrig::host {
+
+// Where a claim lies in the space (the header is built from these by the worker).
+struct NoncePiece {
+  std::uint64_t header_index = 0;
+  std::uint64_t extranonce2 = 0;  // counter; core::extranonce2_for turns it into bytes
+  std::uint32_t version = 0;
+  std::uint32_t ntime = 0;
+  std::uint32_t first_nonce = 0;
+  std::uint64_t count = 0;  // 1..2^32
+};
+
+class NonceSpace {
+ public:
+  explicit NonceSpace(std::shared_ptr<const core::Job> job);
+
+  // Claims up to `count` (>= 1) nonces: fewer when the current header has fewer left. Returns
+  // nullopt once the whole space is spent. Thread-safe and lock-free.
+  std::optional<NoncePiece> claim(std::uint64_t count);
+
+  const core::Job& job() const { return *m_job; }
+  // How many headers the space holds (saturated at 2^64 - 1 for large extranonce2 sizes).
+  std::uint64_t header_count() const { return m_headers; }
+
+ private:
+  NoncePiece piece_at(std::uint64_t header_index) const;
+
+  std::shared_ptr<const core::Job> m_job;
+  std::uint64_t m_versions;     // V
+  std::uint64_t m_extranonces;  // E (saturated)
+  std::uint64_t m_headers;      // V * E * (ntime_roll + 1), saturated
+  // The next unclaimed (header, nonce), packed as header * 2^32 + nonce so one atomic word holds
+  // it. That covers the first 2^32 - 1 headers (2^64 hashes: over 5 years at 100 GH/s); a job that
+  // outlives them reports its space as spent rather than ever repeating a header.
+  std::atomic<std::uint64_t> m_position{0};
+};
+
+}  // namespace hashrig::host
