@@ -1,0 +1,38 @@
+#include "host/job_board.h"
+
+#include <stdexcept>
+
+namespace hashrig::host {
+
+bool same_work(const core::Job& a, const core::Job& b) {
+  return a.job_id == b.job_id && a.source_id == b.source_id && a.version == b.version &&
+         a.version_mask == b.version_mask && a.prev_hash == b.prev_hash &&
+         a.coinbase_prefix == b.coinbase_prefix && a.extranonce1 == b.extranonce1 &&
+         a.extranonce2_size == b.extranonce2_size && a.coinbase_suffix == b.coinbase_suffix &&
+         a.merkle_branch == b.merkle_branch && a.nbits == b.nbits && a.ntime == b.ntime &&
+         a.ntime_roll == b.ntime_roll && a.network_target == b.network_target;
+}
+
+std::uint64_t JobBoard::publish(std::shared_ptr<const core::Job> job) {
+  if (!job) throw std::invalid_argument("JobBoard::publish: no job");
+  std::lock_guard lock(m_mutex);
+  JobSnapshot next;
+  next.generation = m_current.generation + 1;
+  next.space = (m_current.job && same_work(*m_current.job, *job))
+                   ? m_current.space
+                   : std::make_shared<NonceSpace>(job);
+  // A resend of the same work is never a new block, whatever its clean flag says.
+  const bool new_block = job->clean && next.space != m_current.space;
+  next.job = std::move(job);
+  m_current = std::move(next);
+  if (new_block) m_last_clean.store(m_current.generation, std::memory_order_release);
+  m_generation.store(m_current.generation, std::memory_order_release);
+  return m_current.generation;
+}
+
+JobSnapshot JobBoard::current() const {
+  std::lock_guard lock(m_mutex);
+  return m_current;
+}
+
+}  // namespace hashrig::host

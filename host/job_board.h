@@ -1,0 +1,54 @@
+// JobBoard: where job sources publish and workers pick up work.
+//
+// Each published job becomes an immutable snapshot (the job, its nonce space, a generation
+// number). Workers compare generation() with the snapshot they hold between batches (one relaxed
+// atomic load) and fetch the new snapshot only when it changed, so a job switch reaches every
+// worker at its next batch boundary.
+//
+// - A job resent with only a new share target (same id and same header inputs) keeps its nonce
+//   space: hashing goes on where it was, under the new difficulty.
+// - A clean job (new block) makes every hit found for an earlier generation stale; a non-clean
+//   job (new transactions, same block) lets hits of earlier generations still count.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "core/job.h"
+#include "host/nonce_space.h"
+
+namespace hashrig::host {
+
+struct JobSnapshot {
+  std::uint64_t generation = 0;  // 0 = no job yet
+  std::shared_ptr<const core::Job> job;
+  // Shared by snapshots of the same job that differ only in share target. Its own job() is the
+  // first of them: same layout, possibly an older share target; use `job` for targets.
+  std::shared_ptr<NonceSpace> space;
+};
+
+class JobBoard {
+ public:
+  // Publishes a job (validate() it first) and returns its generation.
+  std::uint64_t publish(std::shared_ptr<const core::Job> job);
+
+  // Generation of the current snapshot; cheap enough to call every batch.
+  std::uint64_t generation() const { return m_generation.load(std::memory_order_acquire); }
+  JobSnapshot current() const;
+
+  // Whether a hit found for generation `g` is stale: a clean job was published after it.
+  bool is_stale(std::uint64_t g) const { return g < m_last_clean.load(std::memory_order_acquire); }
+
+ private:
+  mutable std::mutex m_mutex;
+  JobSnapshot m_current;  // guarded by m_mutex
+  std::atomic<std::uint64_t> m_generation{0};
+  std::atomic<std::uint64_t> m_last_clean{0};
+};
+
+// True when b differs from a at most in share target (and the clean flag): the same work.
+bool same_work(const core::Job& a, const core::Job& b);
+
+}  // namespace hashrig::host
