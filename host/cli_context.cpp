@@ -29,7 +29,11 @@ const kernels::cpu::KernelInfo& CliContext::select_kernel(std::string_view argum
                                                           std::string_view name) {
   check_kernel_name(argument, name);
   const kernels::cpu::KernelRegistry& registry = kernels();
-  if (name == "auto") return registry.select(name);  // runtime_error: nothing usable at all
+  if (name == "auto") {  // the calibration runs here, only when auto is asked for
+    const kernels::cpu::KernelInfo& best = registry.select(name);  // runtime_error: none usable
+    m_log.info("cpu", "auto picked kernel " + best.name + " (fastest usable on this CPU)");
+    return best;
+  }
   try {
     return registry.select(name);
   } catch (const std::runtime_error& e) {

@@ -27,12 +27,13 @@ class CliContext {
   std::ostream& out() { return m_io.out; }
   Logger& log() { return m_log; }
 
-  // Detected on first call (self-tests run, failures and auto's pick logged).
+  // Detected on first call (self-tests run, failures logged).
   const kernels::cpu::KernelRegistry& kernels();
 
-  // Resolves a --kernel value: "auto" (the fastest usable kernel) or a kernel's name. Throws
-  // UsageError naming `argument` when the name is unknown, or the kernel is unsupported here or
-  // failed its self-test; std::runtime_error when "auto" finds no usable kernel.
+  // Resolves a --kernel value: "auto" (the fastest usable kernel, calibrated and logged here) or
+  // a kernel's name. Throws UsageError naming `argument` when the name is unknown, or the kernel
+  // is unsupported here or failed its self-test; std::runtime_error when "auto" finds no usable
+  // kernel.
   const kernels::cpu::KernelInfo& select_kernel(std::string_view argument, std::string_view name);
 
  private:

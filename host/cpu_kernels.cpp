@@ -17,9 +17,11 @@ kernels::cpu::KernelRegistry detect_cpu_kernels(Logger& log) {
       log.debug("cpu", "kernel " + k.name + " passed its self-test");
     }
   }
-  if (const kernels::cpu::KernelInfo* best = registry.fastest()) {
-    log.info("cpu", "auto picked kernel " + best->name + " (fastest usable on this CPU)");
-  } else {
+  bool any_usable = false;
+  for (const std::string& name : kernels::cpu::KernelRegistry::names()) {
+    any_usable = any_usable || registry.usable(name) != nullptr;
+  }
+  if (!any_usable) {
     log.error("cpu", "no CPU kernel passed its self-test: nothing can hash on this CPU");
   }
   return registry;

@@ -1,5 +1,5 @@
 // Start-up of the CPU kernels for the program: detect the CPU, self-test every kernel it can run,
-// log each failure (the kernel is disabled) and which kernel "auto" picks.
+// log each failure (the kernel is disabled), and an error when no kernel is usable at all.
 #pragma once
 
 #include "host/log.h"
