@@ -65,6 +65,7 @@ std::array<std::uint8_t, N> from_hex_exact(std::string_view hex) {
   return out;
 }
 
+template std::array<std::uint8_t, 4> from_hex_exact<4>(std::string_view);
 template std::array<std::uint8_t, 32> from_hex_exact<32>(std::string_view);
 template std::array<std::uint8_t, 80> from_hex_exact<80>(std::string_view);
 

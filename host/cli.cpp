@@ -20,6 +20,8 @@ struct ParsedLine {
   ScanArgs scan;
   BenchArgs bench;
   KernelsArgs kernels;
+  DevicesArgs devices;
+  MineArgs mine;
 };
 
 // Strings bound to optional arguments; copied into std::optional after parsing.
@@ -60,6 +62,39 @@ void add_bench(CLI::App& app, BenchArgs& a, OptionalText& text) {
   bench->add_flag("--json", a.json, "print a JSON array, one object per kernel");
 }
 
+// An option whose value lands in a std::optional (absent when not given).
+CLI::Option* add_optional(CLI::App* app, const std::string& name,
+                          std::optional<std::string>& target, const std::string& help) {
+  return app->add_option_function<std::string>(
+      name, [&target](const std::string& value) { target = value; }, help);
+}
+
+void add_mine(CLI::App& app, MineArgs& a) {
+  CLI::App* mine =
+      app.add_subcommand("mine", "Mine through the scheduler on every CPU worker, with live stats");
+  add_optional(mine, "--job-file", a.job_file,
+               "mine one recorded Stratum job offline: {extranonce1, extranonce2_size, "
+               "difficulty, job: [mining.notify params]}")
+      ->type_name("FILE");
+  add_optional(mine, "--difficulty", a.difficulty, "share difficulty (overrides the job's)")
+      ->type_name("D");
+  add_optional(mine, "-t,--threads", a.threads,
+               "CPU workers (default: one per physical core), spread over cores first")
+      ->type_name("N");
+  mine->add_flag("--per-pu", a.per_pu, "one CPU worker per hardware thread (PU), not per core");
+  mine->add_flag("--no-pin", a.no_pin, "do not pin CPU workers to their cores");
+  add_optional(mine, "--duration", a.duration, "stop after this many seconds (default: SIGINT)")
+      ->type_name("SECONDS");
+  mine->add_option("--status-interval", a.status_interval,
+                   "seconds between status lines (default 10; 0: none)")
+      ->type_name("SECONDS");
+  add_optional(mine, "--summary-json", a.summary_json, "at exit, write the final counters here")
+      ->type_name("FILE");
+  add_optional(mine, "--batch-ms", a.batch_ms,
+               "target duration of one CPU batch in milliseconds (default 1)")
+      ->type_name("MS");
+}
+
 void fill_optionals(CLI::App& app, ParsedLine& line, const OptionalText& text) {
   CLI::App* hash = app.get_subcommand("hash");
   if (hash->get_option("HEX")->count() > 0) line.hash.hex = text.hash_hex;
@@ -77,6 +112,7 @@ void fill_optionals(CLI::App& app, ParsedLine& line, const OptionalText& text) {
       line.bench.kernel = text.cpu_kernel;
       line.bench.kernel_option = "--cpu-kernel";
     }
+    line.mine.kernel = text.cpu_kernel;
   }
 }
 
@@ -84,6 +120,8 @@ int dispatch(CLI::App& app, const ParsedLine& line, CliContext& ctx) {
   if (app.got_subcommand("hash")) return run_hash(line.hash, ctx);
   if (app.got_subcommand("scan")) return run_scan(line.scan, ctx);
   if (app.got_subcommand("kernels")) return run_kernels(line.kernels, ctx);
+  if (app.got_subcommand("devices")) return run_devices(line.devices, ctx);
+  if (app.got_subcommand("mine")) return run_mine(line.mine, ctx);
   return run_bench(line.bench, ctx);  // `hashrig bench`, and `hashrig` alone
 }
 
@@ -113,9 +151,13 @@ int run_cli(int argc, const char* const* argv, const CliIo& io) {
       ->type_name("");
   add_scan(app, line.scan);
   add_bench(app, line.bench, text);
+  add_mine(app, line.mine);
   CLI::App* kernels =
       app.add_subcommand("kernels", "List the CPU kernels, their support and self-test results");
   kernels->add_flag("--json", line.kernels.json, "print a JSON array");
+  CLI::App* devices = app.add_subcommand(
+      "devices", "List what was detected: CPU packages, cores, PUs, NUMA nodes, caches; GPUs");
+  devices->add_flag("--json", line.devices.json, "print one JSON object");
 
   try {
     app.parse(argc, argv);

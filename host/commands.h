@@ -45,4 +45,27 @@ struct KernelsArgs {
 };
 int run_kernels(const KernelsArgs& args, CliContext& ctx);
 
+// hashrig devices [--json]
+struct DevicesArgs {
+  bool json = false;
+};
+int run_devices(const DevicesArgs& args, CliContext& ctx);
+
+// hashrig mine --job-file FILE [--difficulty D] [--threads N] [--per-pu] [--no-pin]
+//   [--duration S] [--status-interval S] [--summary-json FILE] [--batch-ms MS]
+struct MineArgs {
+  std::optional<std::string> job_file;
+  std::optional<std::string> difficulty;  // overrides the job file's
+  std::optional<std::string> threads;     // absent: one worker per physical core
+  bool per_pu = false;                    // one worker per PU instead of per core
+  bool no_pin = false;
+  std::optional<std::string> duration;  // absent: until SIGINT / SIGTERM
+  std::string status_interval = "10";   // seconds; "0": no status line
+  std::optional<std::string> summary_json;
+  std::optional<std::string> batch_ms;  // target batch duration on CPU (default 1 ms)
+  std::string kernel = "auto";
+  std::string kernel_option = "--cpu-kernel";
+};
+int run_mine(const MineArgs& args, CliContext& ctx);
+
 }  // namespace hashrig::host

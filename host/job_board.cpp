@@ -13,14 +13,14 @@ bool same_work(const core::Job& a, const core::Job& b) {
          a.ntime_roll == b.ntime_roll && a.network_target == b.network_target;
 }
 
-std::uint64_t JobBoard::publish(std::shared_ptr<const core::Job> job) {
+std::uint64_t JobBoard::publish(std::shared_ptr<const core::Job> job, const SpaceStart& start) {
   if (!job) throw std::invalid_argument("JobBoard::publish: no job");
   std::lock_guard lock(m_mutex);
   JobSnapshot next;
   next.generation = m_current.generation + 1;
   next.space = (m_current.job && same_work(*m_current.job, *job))
                    ? m_current.space
-                   : std::make_shared<NonceSpace>(job);
+                   : std::make_shared<NonceSpace>(job, start);
   // A resend of the same work is never a new block, whatever its clean flag says.
   const bool new_block = job->clean && next.space != m_current.space;
   next.job = std::move(job);

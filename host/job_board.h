@@ -31,8 +31,9 @@ struct JobSnapshot {
 
 class JobBoard {
  public:
-  // Publishes a job (validate() it first) and returns its generation.
-  std::uint64_t publish(std::shared_ptr<const core::Job> job);
+  // Publishes a job (validate() it first) and returns its generation. `start` places the first
+  // claim of a new space; a difficulty-only resend keeps its position and ignores it.
+  std::uint64_t publish(std::shared_ptr<const core::Job> job, const SpaceStart& start = {});
 
   // Generation of the current snapshot; cheap enough to call every batch.
   std::uint64_t generation() const { return m_generation.load(std::memory_order_acquire); }

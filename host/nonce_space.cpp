@@ -20,13 +20,26 @@ std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
 
 }  // namespace
 
-NonceSpace::NonceSpace(std::shared_ptr<const core::Job> job) : m_job(std::move(job)) {
+NonceSpace::NonceSpace(std::shared_ptr<const core::Job> job, const SpaceStart& start)
+    : m_job(std::move(job)) {
   if (!m_job) throw std::invalid_argument("NonceSpace: no job");
   m_versions = core::version_count(m_job->version_mask);
   const std::uint32_t en2_bits = 8 * m_job->extranonce2_size;
   m_extranonces = en2_bits >= 64 ? kSaturated : std::uint64_t(1) << en2_bits;
   m_headers = saturating_mul(saturating_mul(m_versions, m_extranonces),
                              std::uint64_t(m_job->ntime_roll) + 1);
+  if (start.extranonce2 >= m_extranonces || start.ntime_offset > m_job->ntime_roll) {
+    throw std::invalid_argument("NonceSpace: start outside the job's space (extranonce2 " +
+                                std::to_string(start.extranonce2) + ", ntime offset " +
+                                std::to_string(start.ntime_offset) + ")");
+  }
+  std::uint64_t header = saturating_mul(start.ntime_offset, m_extranonces);
+  header = header > kSaturated - start.extranonce2 ? kSaturated : header + start.extranonce2;
+  header = saturating_mul(header, m_versions);
+  if (header >= kPackedHeaders) {
+    throw std::invalid_argument("NonceSpace: start lies past the headers one space can address");
+  }
+  m_position.store((header << 32) | start.nonce, std::memory_order_relaxed);
 }
 
 NoncePiece NonceSpace::piece_at(std::uint64_t h) const {

@@ -27,9 +27,18 @@ struct NoncePiece {
   std::uint64_t count = 0;  // 1..2^32
 };
 
+// Where in a job's space hashing begins: the first extranonce2 counter, nTime offset and nonce
+// (all 0 by default). Used to split one job between rigs, to resume, and to replay recorded work.
+struct SpaceStart {
+  std::uint64_t extranonce2 = 0;
+  std::uint32_t ntime_offset = 0;
+  std::uint32_t nonce = 0;
+};
+
 class NonceSpace {
  public:
-  explicit NonceSpace(std::shared_ptr<const core::Job> job);
+  // Throws std::invalid_argument when `start` lies outside the job's space.
+  explicit NonceSpace(std::shared_ptr<const core::Job> job, const SpaceStart& start = {});
 
   // Claims up to `count` (>= 1) nonces: fewer when the current header has fewer left. Returns
   // nullopt once the whole space is spent. Thread-safe and lock-free.

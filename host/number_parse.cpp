@@ -43,6 +43,20 @@ std::uint64_t parse_unsigned(std::string_view text, std::uint64_t min, std::uint
   return value;
 }
 
+double parse_positive(std::string_view text, double max) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ptr != end || ec != std::errc() || !std::isfinite(value)) {
+    throw core::ParseError("expected a number, got " + quoted(text));
+  }
+  if (!(value > 0) || value > max) {
+    throw core::ParseError("must be greater than 0 and at most " + shown(max) + ", got " +
+                           std::string(text));
+  }
+  return value;
+}
+
 double parse_seconds(std::string_view text, double max) {
   double value = 0;
   const char* end = text.data() + text.size();

@@ -16,4 +16,7 @@ std::uint64_t parse_unsigned(std::string_view text, std::uint64_t min, std::uint
 // Throws core::ParseError otherwise.
 double parse_seconds(std::string_view text, double max);
 
+// A decimal number (a difficulty, say), finite, > 0 and <= max. Throws core::ParseError otherwise.
+double parse_positive(std::string_view text, double max);
+
 }  // namespace hashrig::host

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -84,6 +85,41 @@ TEST(Cli, CpuKernelChoosesTheScanKernelUnlessKernelIsGiven) {
   EXPECT_NE(r.out.find("with kernel scalar"), std::string::npos) << r.out;
   a.insert(a.end(), {"--kernel", "auto"});
   EXPECT_EQ(run(a).out.find("with kernel scalar"), std::string::npos);
+}
+
+TEST(Cli, DevicesJsonDescribesTheCpu) {
+  const CliRun r = run({"devices", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.out.find('\n'), r.out.size() - 1) << "one line: " << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& cpu = j.at("cpu");
+  EXPECT_TRUE(cpu.at("model").is_string());
+  EXPECT_GE(cpu.at("packages").get<unsigned>(), 1u);
+  EXPECT_TRUE(cpu.at("numa_nodes").is_number_unsigned());
+  ASSERT_GE(cpu.at("cores").get<unsigned>(), 1u);
+  ASSERT_EQ(cpu.at("core_list").size(), cpu.at("cores").get<std::size_t>());
+  std::size_t pus = 0;
+  for (const auto& core : cpu.at("core_list")) {
+    EXPECT_TRUE(core.at("index").is_number_unsigned());
+    EXPECT_TRUE(core.at("package").is_number_unsigned());
+    EXPECT_TRUE(core.contains("numa_node"));
+    pus += core.at("pus").size();
+  }
+  EXPECT_EQ(cpu.at("pus").get<std::size_t>(), pus);
+  for (const auto& cache : cpu.at("caches")) {
+    EXPECT_GE(cache.at("level").get<unsigned>(), 1u);
+    EXPECT_TRUE(cache.at("type").is_string());
+    EXPECT_GT(cache.at("size").get<std::uint64_t>(), 0u);
+    EXPECT_GE(cache.at("count").get<unsigned>(), 1u);
+  }
+  EXPECT_TRUE(j.at("gpus").is_array());
+}
+
+TEST(Cli, DevicesTextNamesCoresAndGpus) {
+  const CliRun r = run({"devices"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("cores"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("GPUs:"), std::string::npos) << r.out;
 }
 
 struct BadInput {

@@ -13,6 +13,7 @@
 #include "core/job.h"
 #include "core/job_work.h"
 #include "core/target.h"
+#include "stratum/notify.h"
 #include "test_support.h"
 
 namespace hashrig {
@@ -24,30 +25,16 @@ std::uint32_t be_hex32(const std::string& hex) {
   return core::read_be32(core::from_hex(hex).data());
 }
 
-// The replay source: a recorded mining.notify (Stratum v1 encodings as DESIGN.md states them)
-// as a Job. The pool's own parser arrives with the Stratum client.
-Job job_from_notify(const nlohmann::json& params, const std::string& extranonce1,
-                    std::uint32_t extranonce2_size, double difficulty) {
-  Job job;
-  job.job_id = params.at(0).get<std::string>();
-  job.source_id = "ckpool-fixture";
-  const core::Bytes prev = core::from_hex(params.at(1).get<std::string>());
-  for (std::size_t i = 0; i < 32; ++i)
-    job.prev_hash[i] = prev[(i & ~3u) + 3 - (i & 3u)];
-  job.coinbase_prefix = core::from_hex(params.at(2).get<std::string>());
-  job.coinbase_suffix = core::from_hex(params.at(3).get<std::string>());
-  for (const auto& b : params.at(4)) {
-    job.merkle_branch.push_back(core::from_hex_exact<32>(b.get<std::string>()));
-  }
-  job.version = be_hex32(params.at(5).get<std::string>());
-  job.nbits = be_hex32(params.at(6).get<std::string>());
-  job.ntime = be_hex32(params.at(7).get<std::string>());
-  job.clean = params.at(8).get<bool>();
-  job.extranonce1 = core::from_hex(extranonce1);
-  job.extranonce2_size = extranonce2_size;
-  job.share_target = core::target_from_difficulty(difficulty);
-  job.network_target = core::target_from_compact(job.nbits);
-  return job;
+// The session the recorded pool set up (extranonce1, extranonce2 size, difficulty); the recorded
+// mining.notify goes through the Stratum client's own parser, stratum::job_from_notify.
+stratum::SessionParams session_of(const std::string& extranonce1, std::uint32_t extranonce2_size,
+                                  double difficulty) {
+  stratum::SessionParams session;
+  session.source_id = "ckpool-fixture";
+  session.extranonce1 = core::from_hex(extranonce1);
+  session.extranonce2_size = extranonce2_size;
+  session.difficulty = difficulty;
+  return session;
 }
 
 nlohmann::json notify_params(const nlohmann::json& transcript, const std::string& job_id) {
@@ -80,9 +67,9 @@ TEST_P(RecordedShares, RebuildTheAcceptedHeaderByteForByte) {
   const auto& valid = f.at("results").at("valid");
   const auto& submit = valid.at("params");
   ASSERT_EQ(valid.at("response").at("result"), true);
-  const Job job =
-      job_from_notify(notify_params(f.at("transcript"), submit.at(1)), f.at("extranonce1"),
-                      f.at("extranonce2_size"), f.at("difficulty"));
+  const Job job = stratum::job_from_notify(
+      notify_params(f.at("transcript"), submit.at(1)),
+      session_of(f.at("extranonce1"), f.at("extranonce2_size"), f.at("difficulty")));
   ASSERT_NO_THROW(core::validate(job));
 
   const core::Bytes en2 = core::from_hex(submit.at(2).get<std::string>());
@@ -104,8 +91,8 @@ INSTANTIATE_TEST_SUITE_P(Ckpool, RecordedShares,
 TEST(RecordedBlock, ThePoolsBlockRebuildsAndMeetsTheNetworkTarget) {
   const auto f = test::load_gbt_fixture("stratum-ckpool-block-found.json");
   const auto& submit = f.at("submit_params");
-  const Job job = job_from_notify(notify_params(f.at("transcript"), submit.at(1)),
-                                  f.at("extranonce1"), 8, 0.001);
+  const Job job = stratum::job_from_notify(notify_params(f.at("transcript"), submit.at(1)),
+                                           session_of(f.at("extranonce1"), 8, 0.001));
   const core::HeaderBytes header = header_of_submit(job, submit);
   EXPECT_EQ(core::to_hex(header), f.at("header_hex"));
   const core::Hash256 hash = core::sha256d(header);

@@ -1,0 +1,56 @@
+// Backend: one kind of hashing device behind one small interface (STYLE.md 4-5). The CPU backend
+// implements it now; the CUDA and OpenCL backends will implement the same.
+//
+//   discover  devices()   what the backend found, known once it is constructed
+//   start     start()     one thread (or stream) per device, each pulling work from the JobBoard
+//   set job   set_job()   a job was published: wake idle devices (busy ones switch at their next
+//                         batch boundary by the board's generation counter)
+//   stop      stop()      stop and join; what was found is already in the candidate queue
+//   stats     the DeviceCounters the scheduler hands to start(), bumped by the devices
+//
+// Devices only hash and report candidates: they never verify, never touch the network and never
+// decide what is stale.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host/candidate.h"
+#include "host/device_counters.h"
+#include "host/job_board.h"
+#include "host/log.h"
+
+namespace hashrig::host {
+
+struct DeviceDescription {
+  std::string id;      // "cpu#0"
+  std::string kernel;  // "avx512"
+  std::string where;   // "core 0 (PU 0)", later "PCI 0000:01:00.0"
+};
+
+struct BackendContext {
+  JobBoard& board;
+  CandidateQueue& candidates;
+  // One per device, in devices() order; candidates carry device indexes starting at
+  // `first_device`.
+  std::vector<DeviceCounters*> counters;
+  std::size_t first_device = 0;
+  Logger& log;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual std::string_view name() const = 0;
+  virtual std::vector<DeviceDescription> devices() const = 0;
+  // Starts the devices. Throws std::runtime_error when none could start.
+  virtual void start(const BackendContext& ctx) = 0;
+  virtual void set_job(std::uint64_t generation) = 0;
+  // Stops and joins every device; safe to call twice, and without start().
+  virtual void stop() = 0;
+};
+
+}  // namespace hashrig::host

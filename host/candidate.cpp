@@ -1,0 +1,35 @@
+#include "host/candidate.h"
+
+namespace hashrig::host {
+
+void CandidateQueue::push(Candidate c) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_items.push_back(std::move(c));
+  }
+  m_ready.notify_one();
+}
+
+std::optional<Candidate> CandidateQueue::pop() {
+  std::unique_lock lock(m_mutex);
+  m_ready.wait(lock, [this] { return !m_items.empty() || m_closed; });
+  if (m_items.empty()) return std::nullopt;
+  Candidate c = std::move(m_items.front());
+  m_items.pop_front();
+  return c;
+}
+
+void CandidateQueue::close() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+  }
+  m_ready.notify_all();
+}
+
+std::size_t CandidateQueue::size() const {
+  std::lock_guard lock(m_mutex);
+  return m_items.size();
+}
+
+}  // namespace hashrig::host

@@ -1,0 +1,105 @@
+// hashrig devices [--json]: what was detected. The CPU as hwloc sees it (model, packages, NUMA
+// nodes, the cores and PUs this process may run on, caches), and the GPUs (none until the CUDA
+// and OpenCL backends arrive).
+#include <cstdint>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "host/commands.h"
+#include "host/topology.h"
+
+namespace hashrig::host {
+namespace {
+
+// "1 MiB", "48 KiB", "1280 KiB": the largest binary unit that divides the size exactly.
+std::string format_size(std::uint64_t bytes) {
+  constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  std::size_t unit = 0;
+  while (unit + 1 < std::size(kUnits) && bytes != 0 && bytes % 1024 == 0) {
+    bytes /= 1024;
+    ++unit;
+  }
+  return std::to_string(bytes) + ' ' + kUnits[unit];
+}
+
+std::string join(const std::vector<unsigned>& values) {
+  std::string out;
+  for (unsigned v : values)
+    out += (out.empty() ? "" : ",") + std::to_string(v);
+  return out;
+}
+
+void print_text(const CpuTopology& cpu, std::ostream& out) {
+  out << "CPU model:  " << (cpu.model.empty() ? "(unknown)" : cpu.model) << '\n'
+      << "packages:   " << cpu.packages << '\n'
+      << "NUMA nodes: " << cpu.numa_nodes << '\n'
+      << "cores:      " << cpu.cores.size()
+      << (cpu.pus_as_cores ? " (hwloc reported no cores; one per PU)" : "") << '\n'
+      << "PUs:        " << cpu.pu_count() << '\n';
+  for (std::size_t i = 0; i < cpu.caches.size(); ++i) {
+    const CacheInfo& c = cpu.caches[i];
+    out << (i == 0 ? "caches:     " : "            ") << 'L' << c.level << ' ' << c.type << ' '
+        << format_size(c.size_bytes) << " x" << c.count << '\n';
+  }
+  for (const CoreInfo& core : cpu.cores) {
+    out << "core " << core.index << ": package " << core.package << ", NUMA node "
+        << (core.numa_node >= 0 ? std::to_string(core.numa_node) : std::string("unknown"))
+        << ", PUs " << join(core.pus) << '\n';
+  }
+  out << "GPUs: none detected (CUDA and OpenCL backends arrive later)\n";
+}
+
+void print_json(const CpuTopology& cpu, std::ostream& out) {
+  nlohmann::ordered_json caches = nlohmann::ordered_json::array();
+  for (const CacheInfo& c : cpu.caches) {
+    caches.push_back(
+        {{"level", c.level}, {"type", c.type}, {"size", c.size_bytes}, {"count", c.count}});
+  }
+  nlohmann::ordered_json cores = nlohmann::ordered_json::array();
+  for (const CoreInfo& core : cpu.cores) {
+    nlohmann::ordered_json j;
+    j["index"] = core.index;
+    j["package"] = core.package;
+    j["numa_node"] = core.numa_node >= 0 ? nlohmann::ordered_json(core.numa_node) : nullptr;
+    j["pus"] = core.pus;
+    cores.push_back(std::move(j));
+  }
+  nlohmann::ordered_json j;
+  j["model"] = cpu.model;
+  j["packages"] = cpu.packages;
+  j["numa_nodes"] = cpu.numa_nodes;
+  j["cores"] = cpu.cores.size();
+  j["pus"] = cpu.pu_count();
+  j["caches"] = std::move(caches);
+  j["core_list"] = std::move(cores);
+  nlohmann::ordered_json doc;
+  doc["cpu"] = std::move(j);
+  doc["gpus"] = nlohmann::ordered_json::array();
+  out << doc.dump() << '\n';
+}
+
+}  // namespace
+
+int run_devices(const DevicesArgs& args, CliContext& ctx) {
+  std::optional<Topology> topology;
+  try {
+    topology.emplace(Topology::load());
+  } catch (const std::runtime_error& e) {
+    ctx.log().error("devices", std::string("could not read the CPU topology with hwloc: ") +
+                                   e.what() + "; nothing to list");
+    return 1;
+  }
+  if (args.json) {
+    print_json(topology->cpu(), ctx.out());
+  } else {
+    print_text(topology->cpu(), ctx.out());
+  }
+  return 0;
+}
+
+}  // namespace hashrig::host

@@ -1,0 +1,135 @@
+// hashrig mine: hash jobs from a source on every CPU worker through the scheduler, with a status
+// line every few seconds and the summary file at exit. Stops after --duration, on SIGINT or
+// SIGTERM; every candidate already found is verified and routed before the summary is written.
+#include <signal.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "core/target.h"
+#include "host/commands.h"
+#include "host/cpu_plan.h"
+#include "host/job_file_source.h"
+#include "host/number_parse.h"
+#include "host/scheduler.h"
+#include "host/stats_report.h"
+#include "host/stop_signals.h"
+#include "host/usage_error.h"
+
+namespace hashrig::host {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kMaxSeconds = 1e7;
+
+std::chrono::nanoseconds to_duration(double seconds) {
+  return std::chrono::nanoseconds(std::int64_t(seconds * 1e9));
+}
+
+// "0" switches the status line off; anything else is a positive number of seconds.
+std::optional<double> parse_interval(const std::string& text) {
+  if (text == "0") return std::nullopt;
+  return parse_argument("--status-interval", [&] { return parse_seconds(text, kMaxSeconds); });
+}
+
+struct MineSettings {
+  core::Job job;
+  std::optional<unsigned> threads;
+  std::optional<double> duration;
+  std::optional<double> status_interval;
+  std::chrono::nanoseconds batch_target = std::chrono::milliseconds(1);
+};
+
+MineSettings settings_of(const MineArgs& args) {
+  MineSettings s;
+  if (args.threads) {
+    s.threads = unsigned(
+        parse_argument("--threads", [&] { return parse_unsigned(*args.threads, 1, 4096); }));
+  }
+  if (args.duration) {
+    s.duration =
+        parse_argument("--duration", [&] { return parse_seconds(*args.duration, kMaxSeconds); });
+  }
+  s.status_interval = parse_interval(args.status_interval);
+  if (args.batch_ms) {
+    s.batch_target = to_duration(
+        parse_argument("--batch-ms", [&] { return parse_seconds(*args.batch_ms, 1000); }) / 1000);
+  }
+  std::optional<double> difficulty;
+  if (args.difficulty) {
+    difficulty =
+        parse_argument("--difficulty", [&] { return parse_positive(*args.difficulty, 1e15); });
+  }
+  if (!args.job_file) throw UsageError("mine: no job source given: use --job-file FILE");
+  s.job = load_job_file(*args.job_file, difficulty);
+  return s;
+}
+
+// Runs until the duration passes or a stop signal arrives; samples the stats every second and
+// logs the status line every interval.
+void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals, Logger& log) {
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point end =
+      s.duration ? start + to_duration(*s.duration) : Clock::time_point::max();
+  Clock::time_point next_sample = start + std::chrono::seconds(1);
+  Clock::time_point next_status =
+      s.status_interval ? start + to_duration(*s.status_interval) : Clock::time_point::max();
+  const std::string context = describe_job(*scheduler.board().current().job);
+  for (;;) {
+    const Clock::time_point wake = std::min({next_sample, next_status, end});
+    if (const int signal = signals.wait(wake - Clock::now())) {
+      log.info("main", std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+      break;
+    }
+    const Clock::time_point now = Clock::now();
+    if (now >= next_sample) {
+      scheduler.stats().sample(now);
+      next_sample += std::chrono::seconds(1);
+    }
+    if (now >= next_status) {
+      const StatsSnapshot snap = scheduler.stats().snapshot(now);
+      log.info("stats", status_line(snap, context));
+      if (log.enabled(LogLevel::debug)) {
+        for (const DeviceSnapshot& d : snap.devices)
+          log.debug("stats", device_line(d));
+      }
+      next_status += to_duration(*s.status_interval);
+    }
+    if (now >= end) break;
+  }
+  scheduler.stats().sample(Clock::now());
+}
+
+}  // namespace
+
+int run_mine(const MineArgs& args, CliContext& ctx) {
+  check_kernel_name(args.kernel_option, args.kernel);
+  const MineSettings s = settings_of(args);
+  const kernels::cpu::KernelInfo& kernel = ctx.select_kernel(args.kernel_option, args.kernel);
+  Logger& log = ctx.log();
+  StopSignals signals;  // before any thread starts, so every thread inherits the mask
+  const CpuPlan plan = plan_cpu(log, s.threads, args.per_pu);
+  CpuBackendOptions options = backend_options(plan, !args.no_pin);
+  options.batch_target = s.batch_target;
+
+  Scheduler scheduler(log);
+  OfflineShareLog sink(log);
+  scheduler.set_sink(s.job.source_id, &sink);
+  scheduler.add_backend(std::make_unique<CpuBackend>(kernel, std::move(options)));
+  scheduler.start();
+  log.info("main", "mining " + describe_job(s.job) + " on " +
+                       std::to_string(plan.placements.size()) + " CPU worker" +
+                       (plan.placements.size() == 1 ? "" : "s") + ", kernel " + kernel.name +
+                       (args.no_pin || !plan.topology ? ", unpinned" : ", pinned to cores"));
+  scheduler.publish(s.job);
+  mine_loop(s, scheduler, signals, log);
+  scheduler.stop();  // verifies and routes whatever is still queued
+
+  const StatsSnapshot final_stats = scheduler.stats().snapshot(Clock::now());
+  log.info("stats", "final: " + status_line(final_stats, ""));
+  if (args.summary_json) write_summary_file(*args.summary_json, final_stats);
+  return 0;
+}
+
+}  // namespace hashrig::host

@@ -1,0 +1,58 @@
+// CpuBackend: CPU workers, one thread per placement (by default one per physical core, pinned to
+// it with hwloc), all running the kernel chosen at start-up. Each worker loops:
+//   new generation on the board? -> take the snapshot (switch at the batch boundary)
+//   claim a batch from the job's NonceSpace (sized by a BatchSizer to last `batch_target`)
+//   new header? -> rebuild it (extranonce2 -> coinbase -> merkle root; version; nTime)
+//   scan with the kernel, push every hit to the candidate queue, count the hashes
+// and sleeps on a condition variable when there is no job or the job's space is spent.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "host/backend.h"
+#include "host/topology.h"
+#include "kernels/cpu/kernel_registry.h"
+
+namespace hashrig::host {
+
+struct CpuBackendOptions {
+  std::vector<WorkerPlacement> placements;  // plan_cpu_workers(); one worker each
+  const Topology* topology = nullptr;       // binds each worker to its PUs; nullptr: no pinning
+  std::chrono::nanoseconds batch_target = std::chrono::milliseconds(1);
+  std::uint64_t initial_batch = 1 << 16;
+};
+
+class CpuBackend final : public Backend {
+ public:
+  // `kernel` must be usable (self-test passed). Throws std::invalid_argument without placements.
+  CpuBackend(const kernels::cpu::KernelInfo& kernel, CpuBackendOptions options);
+  ~CpuBackend() override;
+
+  std::string_view name() const override { return "cpu"; }
+  std::vector<DeviceDescription> devices() const override;
+  void start(const BackendContext& ctx) override;
+  void set_job(std::uint64_t generation) override;
+  void stop() override;
+
+ private:
+  struct Worker;
+  void run_worker(std::stop_token stop, std::size_t index);
+  bool wait_for_work(std::stop_token& stop, std::uint64_t seen_generation);
+
+  std::string m_kernel_name;
+  kernels::cpu::RawScanFn m_fn;
+  CpuBackendOptions m_options;
+  const BackendContext* m_ctx = nullptr;
+  std::unique_ptr<BackendContext> m_ctx_storage;
+  std::mutex m_wake_mutex;
+  std::condition_variable_any m_wake;
+  std::uint64_t m_wake_generation = 0;  // guarded by m_wake_mutex
+  std::vector<std::jthread> m_threads;
+};
+
+}  // namespace hashrig::host
