@@ -29,6 +29,13 @@ struct OptionalText {
   std::string hash_hex, bench_kernel, bench_threads, bench_seconds, cpu_kernel;
 };
 
+// An option whose value lands in a std::optional (absent when not given).
+CLI::Option* add_optional(CLI::App* app, const std::string& name,
+                          std::optional<std::string>& target, const std::string& help) {
+  return app->add_option_function<std::string>(
+      name, [&target](const std::string& value) { target = value; }, help);
+}
+
 void add_scan(CLI::App& app, ScanArgs& a) {
   CLI::App* scan = app.add_subcommand(
       "scan", "Scan a nonce range of one header and print every nonce whose hash meets a target");
@@ -60,13 +67,12 @@ void add_bench(CLI::App& app, BenchArgs& a, OptionalText& text) {
   bench->add_option("--seconds", text.bench_seconds, "seconds per kernel (default 3)")
       ->type_name("S");
   bench->add_flag("--json", a.json, "print a JSON array, one object per kernel");
-}
-
-// An option whose value lands in a std::optional (absent when not given).
-CLI::Option* add_optional(CLI::App* app, const std::string& name,
-                          std::optional<std::string>& target, const std::string& help) {
-  return app->add_option_function<std::string>(
-      name, [&target](const std::string& value) { target = value; }, help);
+  bench->add_flag("--scheduler", a.scheduler,
+                  "measure the hashrate through the scheduler against the kernel alone");
+  bench->add_flag("--switch", a.switch_latency,
+                  "measure the job-switch latency (clean job published -> every worker on it)");
+  add_optional(bench, "--switches", a.switches, "clean jobs to publish with --switch (default 200)")
+      ->type_name("N");
 }
 
 void add_mine(CLI::App& app, MineArgs& a) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bench/kernel_bench.h"
+#include "host/cli_bench_modes.h"
 #include "host/commands.h"
 #include "host/number_parse.h"
 #include "host/usage_error.h"
@@ -73,10 +74,34 @@ nlohmann::ordered_json to_json(const bench::KernelBenchResult& r) {
   return j;
 }
 
+// --scheduler / --switch: the scheduler benchmarks, with their own defaults for threads (one
+// worker per physical core).
+int run_bench_mode(const BenchArgs& args, CliContext& ctx) {
+  if (args.scheduler && args.switch_latency) {
+    throw UsageError("--scheduler and --switch: choose one benchmark");
+  }
+  BenchModeArgs mode;
+  if (args.threads) {
+    mode.threads = unsigned(
+        parse_argument("--threads", [&] { return parse_unsigned(*args.threads, 1, kMaxThreads); }));
+  }
+  if (args.seconds) {
+    mode.seconds = parse_argument(
+        "--seconds", [&] { return parse_seconds(*args.seconds, bench::kMaxBenchSeconds); });
+  }
+  if (args.switches) {
+    mode.switches = unsigned(
+        parse_argument("--switches", [&] { return parse_unsigned(*args.switches, 1, 1000000); }));
+  }
+  return args.scheduler ? run_bench_scheduler(args, mode, ctx) : run_bench_switch(args, mode, ctx);
+}
+
 }  // namespace
 
 int run_bench(const BenchArgs& args, CliContext& ctx) {
   if (args.kernel) check_kernel_name(args.kernel_option, *args.kernel);
+  if (args.scheduler || args.switch_latency) return run_bench_mode(args, ctx);
+  if (args.switches) throw UsageError("--switches: only with --switch");
   bench::KernelBenchOptions options;
   options.threads =
       args.threads

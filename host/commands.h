@@ -30,12 +30,16 @@ struct ScanArgs {
 int run_scan(const ScanArgs& args, CliContext& ctx);
 
 // hashrig bench [--kernel K] [--threads N] [--seconds S] [--json]; also plain `hashrig`.
+// hashrig bench --scheduler | --switch [--switches N]: the scheduler's overhead and switch latency.
 struct BenchArgs {
   std::optional<std::string> kernel;       // absent: every usable kernel in turn
   std::string kernel_option = "--kernel";  // where `kernel` came from, for error messages
   std::optional<std::string> threads;      // absent: every hardware thread
   std::optional<std::string> seconds;      // absent: 3
   bool json = false;
+  bool scheduler = false;               // --scheduler: hashrate through the scheduler vs the kernel
+  bool switch_latency = false;          // --switch: job-switch latency, p50 / p99
+  std::optional<std::string> switches;  // --switches N for --switch (default 200)
 };
 int run_bench(const BenchArgs& args, CliContext& ctx);
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "host/cli.h"
+#include "cli_run.h"
 
 namespace {
 
@@ -19,22 +19,10 @@ constexpr const char* kGenesisHash =
     "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f";
 constexpr const char* kDiff1 = "00000000ffff0000000000000000000000000000000000000000000000000000";
 
-struct CliRun {
-  int status;
-  std::string out;
-  std::string err;
-};
+using hashrig::test::CliRun;
 
 CliRun run(std::vector<std::string> args, const std::string& stdin_text = "") {
-  args.insert(args.begin(), "hashrig");
-  std::vector<const char*> argv;
-  for (const std::string& a : args)
-    argv.push_back(a.c_str());
-  std::istringstream in(stdin_text);
-  std::ostringstream out, err;
-  const int status =
-      hashrig::host::run_cli(int(argv.size()), argv.data(), hashrig::host::CliIo{in, out, err});
-  return {status, out.str(), err.str()};
+  return hashrig::test::run_cli(std::move(args), stdin_text);
 }
 
 std::vector<std::string> scan_args(std::string header, std::string start, std::string count,
