@@ -29,8 +29,10 @@ std::string format_size(std::uint64_t bytes) {
 
 std::string join(const std::vector<unsigned>& values) {
   std::string out;
-  for (unsigned v : values)
-    out += (out.empty() ? "" : ",") + std::to_string(v);
+  for (unsigned v : values) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(v);
+  }
   return out;
 }
 

@@ -17,8 +17,10 @@ std::int64_t steady_ns() {
 
 std::string describe(const WorkerPlacement& p) {
   std::string pus;
-  for (const unsigned pu : p.pus)
-    pus += (pus.empty() ? "" : ",") + std::to_string(pu);
+  for (const unsigned pu : p.pus) {
+    if (!pus.empty()) pus += ',';
+    pus += std::to_string(pu);
+  }
   return "core " + std::to_string(p.core) + " (PU " + pus + ")";
 }
 
