@@ -2,9 +2,14 @@
 
 namespace hashrig::host {
 
+CandidateQueue::CandidateQueue(std::size_t capacity) : m_capacity(capacity) {
+  if (capacity == 0) throw std::invalid_argument("CandidateQueue: capacity 0");
+}
+
 void CandidateQueue::push(Candidate c) {
   {
-    std::lock_guard lock(m_mutex);
+    std::unique_lock lock(m_mutex);
+    m_room.wait(lock, [this] { return m_items.size() < m_capacity || m_closed; });
     m_items.push_back(std::move(c));
   }
   m_ready.notify_one();
@@ -16,6 +21,8 @@ std::optional<Candidate> CandidateQueue::pop() {
   if (m_items.empty()) return std::nullopt;
   Candidate c = std::move(m_items.front());
   m_items.pop_front();
+  lock.unlock();
+  m_room.notify_one();
   return c;
 }
 
@@ -25,6 +32,7 @@ void CandidateQueue::close() {
     m_closed = true;
   }
   m_ready.notify_all();
+  m_room.notify_all();
 }
 
 std::size_t CandidateQueue::size() const {

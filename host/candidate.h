@@ -1,7 +1,9 @@
 // Candidate: a nonce a device reports for one header of a job, with everything the verifier needs
 // to rebuild that header on its own (the job snapshot, extranonce2 counter, version, nTime).
 // CandidateQueue: how candidates travel from device threads to the verifier. Workers never touch
-// the network, and never block on it: push only takes a short lock.
+// the network. The queue is bounded: when a device finds candidates faster than the verifier can
+// check them (a share target absurdly easy, a device reporting garbage), push() waits for room, so
+// hashing slows to the verifier's pace, memory stays bounded and nothing found is dropped.
 #pragma once
 
 #include <condition_variable>
@@ -11,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 
 #include "core/job.h"
 
@@ -28,6 +31,10 @@ struct Candidate {
 
 class CandidateQueue {
  public:
+  static constexpr std::size_t kDefaultCapacity = std::size_t(1) << 16;
+  explicit CandidateQueue(std::size_t capacity = kDefaultCapacity);
+
+  // Waits while the queue is full (never once it is closed: then the candidate is still queued).
   void push(Candidate c);
   // Waits for a candidate; nullopt once the queue is closed and empty.
   std::optional<Candidate> pop();
@@ -36,9 +43,11 @@ class CandidateQueue {
   std::size_t size() const;
 
  private:
+  const std::size_t m_capacity;
   mutable std::mutex m_mutex;
   std::condition_variable m_ready;
-  std::deque<Candidate> m_items;  // unbounded on purpose: a found block is never dropped
+  std::condition_variable m_room;
+  std::deque<Candidate> m_items;
   bool m_closed = false;
 };
 

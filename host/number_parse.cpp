@@ -43,12 +43,15 @@ std::uint64_t parse_unsigned(std::string_view text, std::uint64_t min, std::uint
   return value;
 }
 
-double parse_positive(std::string_view text, double max) {
+namespace {
+
+// A finite decimal number in (0, max]; `what` names what was expected in the error.
+double parse_bounded(std::string_view text, double max, const char* what) {
   double value = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (text.empty() || ptr != end || ec != std::errc() || !std::isfinite(value)) {
-    throw core::ParseError("expected a number, got " + quoted(text));
+    throw core::ParseError(std::string("expected ") + what + ", got " + quoted(text));
   }
   if (!(value > 0) || value > max) {
     throw core::ParseError("must be greater than 0 and at most " + shown(max) + ", got " +
@@ -57,18 +60,14 @@ double parse_positive(std::string_view text, double max) {
   return value;
 }
 
+}  // namespace
+
+double parse_positive(std::string_view text, double max) {
+  return parse_bounded(text, max, "a number");
+}
+
 double parse_seconds(std::string_view text, double max) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ptr != end || ec != std::errc() || !std::isfinite(value)) {
-    throw core::ParseError("expected a number of seconds, got " + quoted(text));
-  }
-  if (!(value > 0) || value > max) {
-    throw core::ParseError("must be greater than 0 and at most " + shown(max) + ", got " +
-                           std::string(text));
-  }
-  return value;
+  return parse_bounded(text, max, "a number of seconds");
 }
 
 }  // namespace hashrig::host

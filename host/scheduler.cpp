@@ -115,12 +115,15 @@ void Scheduler::verify_loop() {
     std::optional<Share> share = verifier.verify(*c);
     const std::string& device = m_stats.device(c->device).id;
     if (!share) {
-      m_log.warning(device, "HARDWARE ERROR: nonce " + std::to_string(c->nonce) + " of job " +
-                                c->job->job_id +
-                                " does not meet the share target on the "
-                                "CPU reference; not submitted (" +
-                                std::to_string(m_stats.device(c->device).hw_errors.load()) +
-                                " errors on this device)");
+      // Every error is counted; the log gets the first ten, then every power of two.
+      const std::uint64_t errors = m_stats.device(c->device).hw_errors.load();
+      if (errors <= 10 || (errors & (errors - 1)) == 0) {
+        m_log.warning(device, "HARDWARE ERROR: nonce " + std::to_string(c->nonce) + " of job " +
+                                  c->job->job_id +
+                                  " does not meet the share target on the CPU reference; not "
+                                  "submitted (" +
+                                  std::to_string(errors) + " errors on this device so far)");
+      }
       continue;
     }
     route(*share);

@@ -3,6 +3,7 @@
 // clean and non-clean job switches).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "core/job_work.h"
@@ -71,6 +72,30 @@ TEST(HashrateMeter, ForgetsWhatIsOlderThanItsRing) {
     meter.sample(t0 + s * 1s, total += (s <= 1000 ? 1 : 7));
   EXPECT_DOUBLE_EQ(meter.rate(900s), 7);
   EXPECT_DOUBLE_EQ(meter.rate(5s), 7);
+}
+
+TEST(CandidateQueue, AFullQueueHoldsBackItsProducersAndLosesNothing) {
+  host::CandidateQueue q(8);
+  std::atomic<std::uint32_t> pushed{0};
+  std::jthread producer([&] {
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+      q.push({0, 1, nullptr, 0, 0, 0, i});
+      ++pushed;
+    }
+  });
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(pushed.load(), 8u);  // the ninth push waits for room
+  EXPECT_EQ(q.size(), 8u);
+  for (std::uint32_t expected = 0; expected < 1000; ++expected) {
+    const auto c = q.pop();
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->nonce, expected);
+    EXPECT_LE(q.size(), 8u);
+  }
+  producer.join();
+  q.close();
+  EXPECT_FALSE(q.pop());
+  EXPECT_THROW(host::CandidateQueue(0), std::invalid_argument);
 }
 
 TEST(CandidateQueue, DeliversEverythingPushedThenEndsWhenClosed) {

@@ -25,6 +25,22 @@ host::Logger& quiet_log() {
   return log;
 }
 
+// A minimal valid job for source "pool": version 0x20000000, no rolling, 4-byte extranonce2,
+// mainnet-like nbits, share target `share`.
+core::Job pool_job(const std::string& id, const core::Uint256& share) {
+  core::Job job;
+  job.job_id = id;
+  job.source_id = "pool";
+  job.version = 0x20000000u;
+  job.coinbase_prefix = {1};
+  job.coinbase_suffix = {2};
+  job.extranonce2_size = 4;
+  job.nbits = 0x1d00ffff;
+  job.share_target = share;
+  job.network_target = core::target_from_compact(job.nbits);
+  return job;
+}
+
 // Replays one recorded accepted share: the scheduler, started at the recorded extranonce2 and
 // nTime a little before the recorded nonce, must find that nonce and build the identical header.
 void replay_recorded_share(const nlohmann::json& notify, const nlohmann::json& session_fixture,
@@ -98,19 +114,13 @@ std::vector<test::RecordedRange> hash_across_switches(unsigned workers, std::uin
       test::cpu_backend(test::fake_kernel("recording", test::recording_kernel), workers, 200us));
   scheduler.start();
   for (int i = 0; i < 40; ++i) {
-    core::Job job;
-    job.job_id = "job" + std::to_string(i / 2);  // every second publish resends the same work
-    job.source_id = "pool";
-    job.version = 0x20000000u;
+    // Every second publish resends the same work with another share target.
+    core::Job job = pool_job("job" + std::to_string(i / 2),
+                             i % 2 ? core::target_from_difficulty(2) : core::Uint256::max());
     job.version_mask = mask;
     job.prev_hash[0] = std::uint8_t(i / 8);
     job.coinbase_prefix = {1, 2, 3, std::uint8_t(i / 2)};
-    job.coinbase_suffix = {4, 5, 6};
     job.extranonce2_size = 2;
-    job.nbits = 0x1d00ffff;
-    job.ntime = 1700000000u;
-    job.share_target = i % 2 ? core::target_from_difficulty(2) : core::Uint256::max();
-    job.network_target = core::target_from_compact(job.nbits);
     job.clean = i % 8 == 0;
     scheduler.publish(job);
     std::this_thread::sleep_for(3ms);
@@ -162,17 +172,8 @@ TEST(SchedulerVersionRolling, SharesCarryTheRolledBitsForSubmit) {
   scheduler.add_backend(
       test::cpu_backend(test::fake_kernel("recording", test::recording_kernel), 2, 200us));
   scheduler.start();
-  core::Job job;
-  job.job_id = "v";
-  job.source_id = "pool";
-  job.version = 0x20000000u;
+  core::Job job = pool_job("v", core::Uint256::max());
   job.version_mask = 0x1fffe000u;
-  job.coinbase_prefix = {1};
-  job.coinbase_suffix = {2};
-  job.extranonce2_size = 4;
-  job.nbits = 0x207fffff;
-  job.share_target = core::Uint256::max();
-  job.network_target = core::target_from_compact(job.nbits);
   scheduler.publish(job);
   ASSERT_TRUE(sink.wait_for([](const auto& v) {
     return std::any_of(v.begin(), v.end(), [](const Share& s) { return s.version_bits != 0; });
@@ -191,17 +192,7 @@ TEST(SchedulerVerification, ALyingDeviceGetsHardwareErrorsAndNoShares) {
   scheduler.set_sink("pool", &sink);
   scheduler.add_backend(test::cpu_backend(test::fake_kernel("lying", test::lying_kernel), 2));
   scheduler.start();
-  core::Job job;
-  job.job_id = "x";
-  job.source_id = "pool";
-  job.version = 0x20000000u;
-  job.coinbase_prefix = {1};
-  job.coinbase_suffix = {2};
-  job.extranonce2_size = 4;
-  job.nbits = 0x1d00ffff;
-  job.share_target = core::target_from_difficulty(1);
-  job.network_target = core::target_from_compact(job.nbits);
-  scheduler.publish(job);
+  scheduler.publish(pool_job("x", core::target_from_difficulty(1)));
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (scheduler.stats().snapshot(host::Stats::Clock::now()).hw_errors < 100 &&
          std::chrono::steady_clock::now() < deadline) {
@@ -219,20 +210,33 @@ TEST(SchedulerVerification, ALyingDeviceGetsHardwareErrorsAndNoShares) {
   EXPECT_EQ(candidates, s.hw_errors);  // every candidate verified, none lost on stop
 }
 
+TEST(SchedulerVerification, AFloodOfHitsSlowsHashingButLosesNothing) {
+  // Every nonce meets a share target of 2^256 - 1: the devices outrun the verifier, the bounded
+  // queue holds them back, and every candidate still becomes a share.
+  Scheduler scheduler(quiet_log());
+  test::ShareCollector sink;
+  scheduler.set_sink("pool", &sink);
+  scheduler.add_backend(test::cpu_backend(test::real_kernel(), 2));
+  scheduler.start();
+  scheduler.publish(pool_job("flood", core::Uint256::max()));
+  std::this_thread::sleep_for(300ms);
+  scheduler.stop();
+  const host::StatsSnapshot s = scheduler.stats().snapshot(host::Stats::Clock::now());
+  std::uint64_t candidates = 0;
+  for (std::size_t d = 0; d < 2; ++d)
+    candidates += scheduler.stats().device(d).candidates.load();
+  EXPECT_GT(s.shares, 1000u);
+  EXPECT_EQ(s.hw_errors, 0u);
+  EXPECT_EQ(s.shares, candidates);
+  EXPECT_EQ(sink.shares().size(), candidates);
+  EXPECT_EQ(s.hashes, candidates);  // every nonce hashed was a hit, and each was verified
+}
+
 TEST(SchedulerEdge, AMalformedJobIsRefusedAndThePreviousJobKeepsRunning) {
   Scheduler scheduler(quiet_log());
   scheduler.add_backend(test::cpu_backend(test::real_kernel(), 1));
   scheduler.start();
-  core::Job good;
-  good.job_id = "good";
-  good.source_id = "pool";
-  good.version = 0x20000000u;
-  good.coinbase_prefix = {1};
-  good.coinbase_suffix = {2};
-  good.extranonce2_size = 4;
-  good.nbits = 0x1d00ffff;
-  good.share_target = core::target_from_difficulty(1);
-  good.network_target = core::target_from_compact(good.nbits);
+  const core::Job good = pool_job("good", core::target_from_difficulty(1));
   const auto g = scheduler.publish(good);
 
   core::Job bad = good;
@@ -265,16 +269,7 @@ TEST(SchedulerIdle, DevicesWaitForAJobAndStartOnPublish) {
   std::this_thread::sleep_for(20ms);
   EXPECT_EQ(scheduler.stats().device(0).hashes.load() + scheduler.stats().device(1).hashes.load(),
             0u);
-  core::Job job;
-  job.job_id = "1";
-  job.source_id = "pool";
-  job.coinbase_prefix = {1};
-  job.coinbase_suffix = {2};
-  job.extranonce2_size = 4;
-  job.nbits = 0x1d00ffff;
-  job.share_target = core::target_from_difficulty(1);
-  job.network_target = core::target_from_compact(job.nbits);
-  const auto g = scheduler.publish(job);
+  const auto g = scheduler.publish(pool_job("1", core::target_from_difficulty(1)));
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while ((scheduler.stats().device(0).generation.load() != g ||
           scheduler.stats().device(1).generation.load() != g) &&
