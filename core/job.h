@@ -20,8 +20,9 @@ inline constexpr std::uint32_t kMaxExtranonce1Size = 32;
 inline constexpr std::uint32_t kMaxExtranonce2Size = 32;
 
 struct Job {
-  std::string job_id;     // opaque: returned to the source as given
-  std::string source_id;  // which pool or node issued it
+  std::string job_id;                // opaque: returned to the source as given
+  std::string source_id;             // which pool or node issued it
+  std::uint64_t source_session = 0;  // which connection of that source: jobs outlive no session
   std::uint32_t version = 0;
   std::uint32_t version_mask = 0;  // bits the miner may change (BIP 310); 0 = no rolling
   Hash256 prev_hash{};             // header (internal) byte order

@@ -75,6 +75,27 @@ void add_bench(CLI::App& app, BenchArgs& a, OptionalText& text) {
       ->type_name("N");
 }
 
+// Pool options are global, so `hashrig -o URL -u USER -p PASS` mines without a subcommand.
+void add_pools(CLI::App& app, MineArgs& a) {
+  app.add_option("-o,--url", a.urls,
+                 "pool: stratum+tcp://HOST:PORT or stratum+ssl://HOST:PORT; repeat for failover "
+                 "order (implies mine)")
+      ->type_name("URL");
+  app.add_option("-u,--user", a.users, "pool user (worker); one per -o, the last repeats")
+      ->type_name("USER");
+  app.add_option("-p,--pass", a.passes, "pool password; one per -o, the last repeats (default x)")
+      ->type_name("PASS");
+  add_optional(&app, "--tls-fingerprint", a.tls_fingerprint,
+               "accept only the pool certificate with this SHA-256 fingerprint (self-signed pools)")
+      ->type_name("HEX");
+  add_optional(&app, "--tls-ca", a.tls_ca, "trust these CA certificates (PEM) besides the system's")
+      ->type_name("FILE");
+  app.add_flag("--tls-insecure", a.tls_insecure,
+               "do not verify the pool's certificate at all (an explicit opt-out)");
+  app.add_flag("--load-balance", a.load_balance,
+               "share the hashrate among the pools by quota instead of failover");
+}
+
 void add_mine(CLI::App& app, MineArgs& a) {
   CLI::App* mine =
       app.add_subcommand("mine", "Mine through the scheduler on every CPU worker, with live stats");
@@ -127,7 +148,7 @@ int dispatch(CLI::App& app, const ParsedLine& line, CliContext& ctx) {
   if (app.got_subcommand("scan")) return run_scan(line.scan, ctx);
   if (app.got_subcommand("kernels")) return run_kernels(line.kernels, ctx);
   if (app.got_subcommand("devices")) return run_devices(line.devices, ctx);
-  if (app.got_subcommand("mine")) return run_mine(line.mine, ctx);
+  if (app.got_subcommand("mine") || !line.mine.urls.empty()) return run_mine(line.mine, ctx);
   return run_bench(line.bench, ctx);  // `hashrig bench`, and `hashrig` alone
 }
 
@@ -158,6 +179,7 @@ int run_cli(int argc, const char* const* argv, const CliIo& io) {
   add_scan(app, line.scan);
   add_bench(app, line.bench, text);
   add_mine(app, line.mine);
+  add_pools(app, line.mine);
   CLI::App* kernels =
       app.add_subcommand("kernels", "List the CPU kernels, their support and self-test results");
   kernels->add_flag("--json", line.kernels.json, "print a JSON array");

@@ -12,9 +12,11 @@
 #include "host/cpu_plan.h"
 #include "host/job_file_source.h"
 #include "host/number_parse.h"
+#include "host/pool_options.h"
 #include "host/scheduler.h"
 #include "host/stats_report.h"
 #include "host/stop_signals.h"
+#include "host/stratum_source.h"
 #include "host/usage_error.h"
 
 namespace hashrig::host {
@@ -34,7 +36,8 @@ std::optional<double> parse_interval(const std::string& text) {
 }
 
 struct MineSettings {
-  core::Job job;
+  std::optional<core::Job> job;                 // --job-file
+  std::optional<stratum::ClientOptions> pools;  // -o
   std::optional<unsigned> threads;
   std::optional<double> duration;
   std::optional<double> status_interval;
@@ -61,8 +64,17 @@ MineSettings settings_of(const MineArgs& args) {
     difficulty =
         parse_argument("--difficulty", [&] { return parse_positive(*args.difficulty, 1e15); });
   }
-  if (!args.job_file) throw UsageError("mine: no job source given: use --job-file FILE");
-  s.job = load_job_file(*args.job_file, difficulty);
+  if (args.job_file && !args.urls.empty()) {
+    throw UsageError("--job-file and -o: choose one job source");
+  }
+  if (!args.urls.empty()) {
+    if (difficulty) throw UsageError("--difficulty: only with --job-file (pools set their own)");
+    s.pools = client_options(args, std::string("hashrig/") + HASHRIG_VERSION);
+  } else if (args.job_file) {
+    s.job = load_job_file(*args.job_file, difficulty);
+  } else {
+    throw UsageError("mine: no job source given: use -o URL -u USER -p PASS, or --job-file FILE");
+  }
   return s;
 }
 
@@ -75,7 +87,6 @@ void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals
   Clock::time_point next_sample = start + std::chrono::seconds(1);
   Clock::time_point next_status =
       s.status_interval ? start + to_duration(*s.status_interval) : Clock::time_point::max();
-  const std::string context = describe_job(*scheduler.board().current().job);
   for (;;) {
     const Clock::time_point wake = std::min({next_sample, next_status, end});
     if (const int signal = signals.wait(wake - Clock::now())) {
@@ -89,7 +100,8 @@ void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals
     }
     if (now >= next_status) {
       const StatsSnapshot snap = scheduler.stats().snapshot(now);
-      log.info("stats", status_line(snap, context));
+      const auto job = scheduler.board().current().job;
+      log.info("stats", status_line(snap, job ? describe_job(*job) : "waiting for a job"));
       if (log.enabled(LogLevel::debug)) {
         for (const DeviceSnapshot& d : snap.devices)
           log.debug("stats", device_line(d));
@@ -114,17 +126,23 @@ int run_mine(const MineArgs& args, CliContext& ctx) {
   options.batch_target = s.batch_target;
 
   Scheduler scheduler(log);
-  OfflineShareLog sink(log);
-  scheduler.set_sink(s.job.source_id, &sink);
+  OfflineShareLog offline(log, scheduler.stats().totals());
+  std::unique_ptr<StratumSource> pools;
+  if (s.job) scheduler.set_sink(s.job->source_id, &offline);
+  if (s.pools) pools = std::make_unique<StratumSource>(scheduler, log, *s.pools);
   scheduler.add_backend(std::make_unique<CpuBackend>(kernel, std::move(options)));
   scheduler.start();
-  log.info("main", "mining " + describe_job(s.job) + " on " +
-                       std::to_string(plan.placements.size()) + " CPU worker" +
+  log.info("main", "mining " +
+                       (s.job ? describe_job(*s.job)
+                              : "for " + std::to_string(s.pools->pools.size()) + " pool(s)") +
+                       " on " + std::to_string(plan.placements.size()) + " CPU worker" +
                        (plan.placements.size() == 1 ? "" : "s") + ", kernel " + kernel.name +
                        (args.no_pin || !plan.topology ? ", unpinned" : ", pinned to cores"));
-  scheduler.publish(s.job);
+  if (s.job) scheduler.publish(*s.job);
+  if (pools) pools->start();
   mine_loop(s, scheduler, signals, log);
   scheduler.stop();  // verifies and routes whatever is still queued
+  if (pools) pools->stop();
 
   const StatsSnapshot final_stats = scheduler.stats().snapshot(Clock::now());
   log.info("stats", "final: " + status_line(final_stats, ""));

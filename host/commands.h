@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "host/cli_context.h"
 
@@ -55,9 +56,17 @@ struct DevicesArgs {
 };
 int run_devices(const DevicesArgs& args, CliContext& ctx);
 
-// hashrig mine --job-file FILE [--difficulty D] [--threads N] [--per-pu] [--no-pin]
+// hashrig mine (-o URL -u USER -p PASS)... | --job-file FILE [--difficulty D] [--threads N]
+// [--per-pu] [--no-pin]
 //   [--duration S] [--status-interval S] [--summary-json FILE] [--batch-ms MS]
 struct MineArgs {
+  std::vector<std::string> urls;    // -o: stratum+tcp:// or stratum+ssl:// URLs, in failover order
+  std::vector<std::string> users;   // -u: one per URL (the last repeats)
+  std::vector<std::string> passes;  // -p: likewise (default "x")
+  std::optional<std::string> tls_fingerprint;  // pin the pools' certificate (SHA-256)
+  std::optional<std::string> tls_ca;           // extra trust anchors (PEM file)
+  bool tls_insecure = false;                   // no certificate checks at all
+  bool load_balance = false;
   std::optional<std::string> job_file;
   std::optional<std::string> difficulty;  // overrides the job file's
   std::optional<std::string> threads;     // absent: one worker per physical core

@@ -83,6 +83,7 @@ core::Job load_job_file(const std::string& path, std::optional<double> difficult
 }
 
 void OfflineShareLog::submit(const Share& share) {
+  if (share.stale) m_totals.stale.fetch_add(1, std::memory_order_relaxed);
   char text[160];
   std::snprintf(text, sizeof text, "\"%08x\", \"%08x\"", share.ntime, share.nonce);
   std::string params =

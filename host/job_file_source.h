@@ -14,6 +14,7 @@
 #include "core/job.h"
 #include "host/log.h"
 #include "host/share.h"
+#include "host/stats.h"
 
 namespace hashrig::host {
 
@@ -23,11 +24,13 @@ core::Job load_job_file(const std::string& path, std::optional<double> difficult
 
 class OfflineShareLog : public ShareSink {
  public:
-  explicit OfflineShareLog(Logger& log) : m_log(log) {}
+  // Shares found for a job a clean job had replaced are counted in `totals.stale`.
+  OfflineShareLog(Logger& log, Totals& totals) : m_log(log), m_totals(totals) {}
   void submit(const Share& share) override;
 
  private:
   Logger& m_log;
+  Totals& m_totals;
 };
 
 }  // namespace hashrig::host

@@ -19,7 +19,7 @@ namespace hashrig::host {
 
 struct Totals {
   std::atomic<std::uint64_t> shares{0};    // verified shares (stale ones included)
-  std::atomic<std::uint64_t> stale{0};     // found for a job a clean job had replaced
+  std::atomic<std::uint64_t> stale{0};     // counted by the sources: not sent, or refused, as stale
   std::atomic<std::uint64_t> unrouted{0};  // no sink for the job's source
   std::atomic<std::uint64_t> accepted{0};  // the sources' answers
   std::atomic<std::uint64_t> rejected{0};

@@ -40,7 +40,6 @@ std::optional<Share> Verifier::verify(const Candidate& c) {
   device.shares.fetch_add(1, std::memory_order_relaxed);
   Totals& totals = m_stats.totals();
   totals.shares.fetch_add(1, std::memory_order_relaxed);
-  if (s.stale) totals.stale.fetch_add(1, std::memory_order_relaxed);
   if (s.block_candidate) totals.blocks_found.fetch_add(1, std::memory_order_relaxed);
   return s;
 }

@@ -3,7 +3,8 @@
 // computed (its header, its hash) is trusted. A candidate whose hash does not meet the job's
 // share target is a hardware error of that device; one that does becomes a Share, flagged as a
 // block candidate when it also meets the network target and as stale when a clean job has
-// replaced its job since.
+// replaced its job since. The stale counter is the sources': a pool has its own rules for what it
+// still takes, so the sink that receives the share counts it stale or not.
 #pragma once
 
 #include <cstdint>

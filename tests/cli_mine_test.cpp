@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cli_run.h"
+#include "host/job_file_source.h"
 #include "test_support.h"
 
 extern char** environ;
@@ -142,6 +143,23 @@ TEST(CliMine, SigtermStopsARealProcessThatStillWritesItsSummary) {
   expect_summary_fields(s);
   EXPECT_GT(s.at("uptime_s").get<double>(), 0.5);
   fs::remove(summary);
+}
+
+TEST(OfflineShareLog, CountsStaleSharesAndNothingElse) {
+  std::ostringstream text;
+  host::Logger log(text, host::LogLevel::debug, false);
+  host::Totals totals;
+  host::OfflineShareLog sink(log, totals);
+  host::Share share;
+  share.job_id = "j";
+  share.source_id = "job-file";
+  share.extranonce2 = {0, 1};
+  sink.submit(share);
+  share.stale = true;
+  sink.submit(share);
+  EXPECT_EQ(totals.stale.load(), 1u);
+  EXPECT_EQ(totals.accepted.load() + totals.rejected.load(), 0u);  // no pool: nothing to answer
+  EXPECT_NE(text.str().find("[\"j\", \"0001\""), std::string::npos) << text.str();
 }
 
 TEST(CliBench, SchedulerAndSwitchBenchmarksReportTheirFigures) {
