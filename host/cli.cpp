@@ -73,6 +73,10 @@ void add_bench(CLI::App& app, BenchArgs& a, OptionalText& text) {
                   "measure the job-switch latency (clean job published -> every worker on it)");
   add_optional(bench, "--switches", a.switches, "clean jobs to publish with --switch (default 200)")
       ->type_name("N");
+  bench->add_flag("--submit", a.submit_latency,
+                  "measure the latency from a verified share to its mining.submit on the socket");
+  add_optional(bench, "--shares", a.shares, "shares to submit with --submit (default 1000)")
+      ->type_name("N");
 }
 
 // Pool options are global, so `hashrig -o URL -u USER -p PASS` mines without a subcommand.
@@ -96,30 +100,55 @@ void add_pools(CLI::App& app, MineArgs& a) {
                "share the hashrate among the pools by quota instead of failover");
 }
 
+// The mining options belong to the top level, so `hashrig -o URL -u USER -p PASS --duration 60`
+// works without the `mine` subcommand; used without mining they are an error (kMineOnly).
+constexpr const char* kMineOnly[] = {"--job-file",        "--difficulty",   "--threads",
+                                     "--per-pu",          "--no-pin",       "--duration",
+                                     "--status-interval", "--summary-json", "--batch-ms"};
+
 void add_mine(CLI::App& app, MineArgs& a) {
-  CLI::App* mine =
-      app.add_subcommand("mine", "Mine through the scheduler on every CPU worker, with live stats");
-  add_optional(mine, "--job-file", a.job_file,
+  app.add_subcommand("mine",
+                     "Mine through the scheduler on every CPU worker, with live stats "
+                     "(implied by -o)");
+  const char* group = "Mining (with mine or -o)";
+  add_optional(&app, "--job-file", a.job_file,
                "mine one recorded Stratum job offline: {extranonce1, extranonce2_size, "
                "difficulty, job: [mining.notify params]}")
-      ->type_name("FILE");
-  add_optional(mine, "--difficulty", a.difficulty, "share difficulty (overrides the job's)")
-      ->type_name("D");
-  add_optional(mine, "-t,--threads", a.threads,
+      ->type_name("FILE")
+      ->group(group);
+  add_optional(&app, "--difficulty", a.difficulty, "share difficulty for --job-file")
+      ->type_name("D")
+      ->group(group);
+  add_optional(&app, "-t,--threads", a.threads,
                "CPU workers (default: one per physical core), spread over cores first")
-      ->type_name("N");
-  mine->add_flag("--per-pu", a.per_pu, "one CPU worker per hardware thread (PU), not per core");
-  mine->add_flag("--no-pin", a.no_pin, "do not pin CPU workers to their cores");
-  add_optional(mine, "--duration", a.duration, "stop after this many seconds (default: SIGINT)")
-      ->type_name("SECONDS");
-  mine->add_option("--status-interval", a.status_interval,
-                   "seconds between status lines (default 10; 0: none)")
-      ->type_name("SECONDS");
-  add_optional(mine, "--summary-json", a.summary_json, "at exit, write the final counters here")
-      ->type_name("FILE");
-  add_optional(mine, "--batch-ms", a.batch_ms,
+      ->type_name("N")
+      ->group(group);
+  app.add_flag("--per-pu", a.per_pu, "one CPU worker per hardware thread (PU), not per core")
+      ->group(group);
+  app.add_flag("--no-pin", a.no_pin, "do not pin CPU workers to their cores")->group(group);
+  add_optional(&app, "--duration", a.duration, "stop after this many seconds (default: SIGINT)")
+      ->type_name("SECONDS")
+      ->group(group);
+  app.add_option("--status-interval", a.status_interval,
+                 "seconds between status lines (default 10; 0: none)")
+      ->type_name("SECONDS")
+      ->group(group);
+  add_optional(&app, "--summary-json", a.summary_json, "at exit, write the final counters here")
+      ->type_name("FILE")
+      ->group(group);
+  add_optional(&app, "--batch-ms", a.batch_ms,
                "target duration of one CPU batch in milliseconds (default 1)")
-      ->type_name("MS");
+      ->type_name("MS")
+      ->group(group);
+}
+
+// Throws UsageError when a mining option was given to a command that does not mine.
+void check_mine_only(CLI::App& app) {
+  for (const char* name : kMineOnly) {
+    if (app.get_option(name)->count() > 0) {
+      throw UsageError(std::string(name) + ": only when mining (hashrig mine, or -o URL)");
+    }
+  }
 }
 
 void fill_optionals(CLI::App& app, ParsedLine& line, const OptionalText& text) {
@@ -144,11 +173,13 @@ void fill_optionals(CLI::App& app, ParsedLine& line, const OptionalText& text) {
 }
 
 int dispatch(CLI::App& app, const ParsedLine& line, CliContext& ctx) {
+  const bool mining = app.got_subcommand("mine") || !line.mine.urls.empty();
+  if (!mining) check_mine_only(app);
   if (app.got_subcommand("hash")) return run_hash(line.hash, ctx);
   if (app.got_subcommand("scan")) return run_scan(line.scan, ctx);
   if (app.got_subcommand("kernels")) return run_kernels(line.kernels, ctx);
   if (app.got_subcommand("devices")) return run_devices(line.devices, ctx);
-  if (app.got_subcommand("mine") || !line.mine.urls.empty()) return run_mine(line.mine, ctx);
+  if (mining) return run_mine(line.mine, ctx);
   return run_bench(line.bench, ctx);  // `hashrig bench`, and `hashrig` alone
 }
 

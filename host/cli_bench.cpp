@@ -77,8 +77,8 @@ nlohmann::ordered_json to_json(const bench::KernelBenchResult& r) {
 // --scheduler / --switch: the scheduler benchmarks, with their own defaults for threads (one
 // worker per physical core).
 int run_bench_mode(const BenchArgs& args, CliContext& ctx) {
-  if (args.scheduler && args.switch_latency) {
-    throw UsageError("--scheduler and --switch: choose one benchmark");
+  if (int(args.scheduler) + int(args.switch_latency) + int(args.submit_latency) > 1) {
+    throw UsageError("--scheduler, --switch and --submit: choose one benchmark");
   }
   BenchModeArgs mode;
   if (args.threads) {
@@ -93,6 +93,11 @@ int run_bench_mode(const BenchArgs& args, CliContext& ctx) {
     mode.switches = unsigned(
         parse_argument("--switches", [&] { return parse_unsigned(*args.switches, 1, 1000000); }));
   }
+  if (args.shares) {
+    mode.shares = unsigned(
+        parse_argument("--shares", [&] { return parse_unsigned(*args.shares, 1, 1000000); }));
+  }
+  if (args.submit_latency) return run_bench_submit(args, mode, ctx);
   return args.scheduler ? run_bench_scheduler(args, mode, ctx) : run_bench_switch(args, mode, ctx);
 }
 
@@ -100,8 +105,10 @@ int run_bench_mode(const BenchArgs& args, CliContext& ctx) {
 
 int run_bench(const BenchArgs& args, CliContext& ctx) {
   if (args.kernel) check_kernel_name(args.kernel_option, *args.kernel);
-  if (args.scheduler || args.switch_latency) return run_bench_mode(args, ctx);
+  if (args.scheduler || args.switch_latency || args.submit_latency)
+    return run_bench_mode(args, ctx);
   if (args.switches) throw UsageError("--switches: only with --switch");
+  if (args.shares) throw UsageError("--shares: only with --submit");
   bench::KernelBenchOptions options;
   options.threads =
       args.threads

@@ -12,9 +12,11 @@ struct BenchModeArgs {
   std::optional<unsigned> threads;  // absent: one worker per physical core
   double seconds = 3;
   unsigned switches = 200;
+  unsigned shares = 1000;
 };
 
 int run_bench_scheduler(const BenchArgs& args, const BenchModeArgs& mode, CliContext& ctx);
 int run_bench_switch(const BenchArgs& args, const BenchModeArgs& mode, CliContext& ctx);
+int run_bench_submit(const BenchArgs& args, const BenchModeArgs& mode, CliContext& ctx);
 
 }  // namespace hashrig::host

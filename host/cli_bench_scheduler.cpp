@@ -7,6 +7,7 @@
 
 #include "bench/kernel_bench.h"
 #include "bench/scheduler_bench.h"
+#include "bench/submit_bench.h"
 #include "host/cli_bench_modes.h"
 #include "host/cpu_plan.h"
 #include "host/number_parse.h"
@@ -118,6 +119,28 @@ int run_bench_switch(const BenchArgs& args, const BenchModeArgs& mode, CliContex
     ctx.out() << '\n';
   }
   return r.timeouts > 0 ? 1 : 0;
+}
+
+int run_bench_submit(const BenchArgs& args, const BenchModeArgs& mode, CliContext& ctx) {
+  ctx.log().info("bench", "submit latency: " + std::to_string(mode.shares) +
+                              " shares through the Stratum client to a loopback pool");
+  const bench::SubmitBenchResult r = bench::run_submit_bench(mode.shares);
+  if (args.json) {
+    nlohmann::ordered_json j;
+    j["shares"] = r.latencies_us.size();
+    j["lost"] = r.lost;
+    j["p50_us"] = r.p50_us;
+    j["p99_us"] = r.p99_us;
+    j["max_us"] = r.max_us;
+    ctx.out() << j.dump() << '\n';
+  } else {
+    ctx.out() << "submit latency (verified share -> mining.submit read by a loopback pool), "
+              << r.latencies_us.size() << " shares: p50 " << fixed(r.p50_us / 1e3, 3) << " ms, p99 "
+              << fixed(r.p99_us / 1e3, 3) << " ms, max " << fixed(r.max_us / 1e3, 3) << " ms";
+    if (r.lost) ctx.out() << ", " << r.lost << " LOST";
+    ctx.out() << '\n';
+  }
+  return r.lost > 0 ? 1 : 0;
 }
 
 }  // namespace hashrig::host

@@ -41,6 +41,8 @@ struct BenchArgs {
   bool scheduler = false;               // --scheduler: hashrate through the scheduler vs the kernel
   bool switch_latency = false;          // --switch: job-switch latency, p50 / p99
   std::optional<std::string> switches;  // --switches N for --switch (default 200)
+  bool submit_latency = false;          // --submit: verified share -> mining.submit on the socket
+  std::optional<std::string> shares;    // --shares N for --submit (default 1000)
 };
 int run_bench(const BenchArgs& args, CliContext& ctx);
 

@@ -98,10 +98,11 @@ asio::awaitable<ConnectionEnd> Connection::run() {
     if (m_end_reason.empty()) m_end_reason = std::string("bad message from the pool: ") + e.what();
   } catch (const boost::system::system_error& e) {
     if (m_end_reason.empty()) {
-      m_end_reason = e.code() == asio::error::eof ? "the pool closed the connection"
-                     : e.code() == asio::error::not_found
-                         ? "a line longer than " + std::to_string(m_config.max_line) + " bytes"
-                         : e.code().message();
+      m_end_reason =
+          e.code() == asio::error::eof ? "the pool closed the connection"
+          : e.code() == asio::error::not_found
+              ? "a line longer than the " + std::to_string(m_config.max_line) + " bytes allowed"
+              : e.code().message();
     }
   } catch (const std::exception& e) {
     if (m_end_reason.empty()) m_end_reason = e.what();

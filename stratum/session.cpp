@@ -126,7 +126,7 @@ void Session::start(Clock::time_point now) {
 void Session::receive(std::string_view line, Clock::time_point now) {
   if (line.size() > m_config.max_line) {
     throw core::ParseError("a line of " + std::to_string(line.size()) + " bytes, more than the " +
-                           std::to_string(m_config.max_line) + " allowed");
+                           std::to_string(m_config.max_line) + " bytes allowed");
   }
   const Message m = parse_message(line);
   if (m.kind == Message::Kind::request) {

@@ -179,7 +179,16 @@ TEST(CliBench, SchedulerAndSwitchBenchmarksReportTheirFigures) {
   EXPECT_GT(sw.at("p50_us").get<double>(), 0);
   EXPECT_GE(sw.at("p99_us").get<double>(), sw.at("p50_us").get<double>());
 
+  r = test::run_cli({"bench", "--submit", "--shares", "20", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto submit = nlohmann::json::parse(r.out);
+  EXPECT_EQ(submit.at("shares"), 20);
+  EXPECT_EQ(submit.at("lost"), 0);
+  EXPECT_GT(submit.at("p99_us").get<double>(), 0);
+
   r = test::run_cli({"bench", "--switch", "--scheduler"});
+  EXPECT_EQ(r.status, 2);
+  r = test::run_cli({"bench", "--shares", "5"});
   EXPECT_EQ(r.status, 2);
   r = test::run_cli({"bench", "--switches", "5"});
   EXPECT_EQ(r.status, 2);
