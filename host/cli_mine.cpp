@@ -141,8 +141,8 @@ int run_mine(const MineArgs& args, CliContext& ctx) {
   if (s.job) scheduler.publish(*s.job);
   if (pools) pools->start();
   mine_loop(s, scheduler, signals, log);
-  scheduler.stop();  // verifies and routes whatever is still queued
-  if (pools) pools->stop();
+  scheduler.stop();                                 // verifies and routes whatever is still queued
+  if (pools) pools->stop(std::chrono::seconds(5));  // let the pools answer what was sent
 
   const StatsSnapshot final_stats = scheduler.stats().snapshot(Clock::now());
   log.info("stats", "final: " + status_line(final_stats, ""));

@@ -28,9 +28,14 @@ void StratumSource::start() {
   m_client->start();
 }
 
-void StratumSource::stop() {
+void StratumSource::stop(std::chrono::milliseconds flush) {
   if (!m_started) return;
   m_started = false;
+  if (!m_client->drain(flush)) {
+    m_log.warning("stratum", std::to_string(m_client->unanswered()) +
+                                 " shares still unanswered after " + std::to_string(flush.count()) +
+                                 " ms; counted stale");
+  }
   m_client->stop();
   for (const std::string& name : m_names)
     m_scheduler.set_sink(name, nullptr);

@@ -4,6 +4,7 @@
 // stale counters (a block candidate the pool accepts counts as an accepted block).
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "host/log.h"
@@ -18,7 +19,9 @@ class StratumSource final : public stratum::ClientEvents, public ShareSink {
   ~StratumSource() override;
 
   void start();  // registers as the sink of every pool and connects
-  void stop();   // disconnects; idempotent
+  // Waits up to `flush` for the pools to answer the shares already submitted, then disconnects;
+  // what is still unanswered is counted stale. Idempotent.
+  void stop(std::chrono::milliseconds flush = std::chrono::milliseconds(0));
 
   // ShareSink (the scheduler's verification thread)
   void submit(const Share& share) override;

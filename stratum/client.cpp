@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 namespace hashrig::stratum {
 namespace {
@@ -24,7 +25,10 @@ class Client::PoolEvents : public ConnectionEvents {
   PoolEvents(Client& client, std::size_t pool) : m_client(client), m_pool(pool) {}
   void session_up() override { m_client.on_session_up(m_pool); }
   void job(core::Job job) override { m_client.on_job(m_pool, std::move(job)); }
-  void share_result(const ShareOutcome& o) override { m_client.m_events.share_result(m_pool, o); }
+  void share_result(const ShareOutcome& o) override {
+    m_client.m_unanswered.fetch_sub(1);
+    m_client.m_events.share_result(m_pool, o);
+  }
   void note(Level level, std::string text) override {
     m_client.m_events.note(m_pool, level, std::move(text));
   }
@@ -92,24 +96,40 @@ void Client::stop() {
     for (auto& p : m_pools) {
       p->wait.cancel();
       if (p->connection) p->connection->close("stopping");
+      for (const SubmitRequest& share : p->queued) {
+        p->events.share_result(
+            {ShareOutcome::Result::stale, "stopped before the pool could be reached", {}, share});
+      }
+      p->queued.clear();
     }
   });
   m_thread.join();
 }
 
+bool Client::drain(std::chrono::milliseconds timeout) const {
+  const auto deadline = Clock::now() + timeout;
+  while (m_unanswered.load() > 0) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
 void Client::submit(std::size_t pool, const SubmitRequest& share) {
+  if (pool >= m_pools.size())
+    throw std::out_of_range("Client::submit: no pool " + std::to_string(pool));
+  m_unanswered.fetch_add(1);
   asio::post(m_io, [this, pool, share] {
-    if (pool >= m_pools.size()) return;
     Pool& p = *m_pools[pool];
     if (p.connection && p.connection->up()) {
       p.connection->submit(share);
       return;
     }
     if (p.queued.size() >= kMaxQueued) {
-      m_events.share_result(pool, {ShareOutcome::Result::stale,
-                                   "the pool has been unreachable for too long",
-                                   {},
-                                   p.queued.front()});
+      p.events.share_result({ShareOutcome::Result::stale,
+                             "the pool has been unreachable for too long",
+                             {},
+                             p.queued.front()});
       p.queued.pop_front();
     }
     p.queued.push_back(share);

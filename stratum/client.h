@@ -8,8 +8,11 @@
 // Shares: submit() names the pool (Job::source_id). A share for a pool whose session is not up
 // waits (at most kMaxQueued per pool) until it is, then goes through the session's own rules: a
 // share whose job the new session does not know is reported stale, never silently dropped.
+// Every submitted share gets exactly one outcome: accepted, rejected, stale or duplicate (shares
+// in flight when a connection ends, or queued at stop, are reported stale).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
@@ -65,6 +68,10 @@ class Client {
   void start();
   void stop();  // closes every connection and joins the io thread; idempotent
   void submit(std::size_t pool, const SubmitRequest& share);
+  // Shares submitted whose outcome has not been reported yet (queued, or sent and unanswered).
+  std::size_t unanswered() const { return m_unanswered.load(); }
+  // Waits until every submitted share has its outcome, or `timeout` passes; true when drained.
+  bool drain(std::chrono::milliseconds timeout) const;
   // The pool whose name is `source_id`, if any.
   std::optional<std::size_t> pool_of(const std::string& source_id) const;
   const std::string& pool_name(std::size_t pool) const { return m_names.at(pool); }
@@ -92,6 +99,7 @@ class Client {
   std::optional<std::size_t> m_active;
   std::uint64_t m_sessions = 0;  // connections made, numbering each session's jobs
   bool m_stopping = false;
+  std::atomic<std::size_t> m_unanswered{0};
   std::jthread m_thread;
   std::mutex m_stop_mutex;
 };

@@ -108,6 +108,8 @@ asio::awaitable<ConnectionEnd> Connection::run() {
     if (m_end_reason.empty()) m_end_reason = e.what();
   }
   close(m_end_reason.empty() ? "closed" : m_end_reason);
+  if (m_session)
+    m_session->abandon("the connection ended before the pool answered (" + m_end_reason + ")");
   end.was_up = m_up;
   end.reason = m_end_reason;
   end.reconnect = m_reconnect;

@@ -103,6 +103,15 @@ std::size_t Session::pending_submits() const {
   return n;
 }
 
+void Session::abandon(std::string_view why) {
+  for (auto it = m_pending.begin(); it != m_pending.end();) {
+    if (it->second.what == Request::submit) {
+      m_events.share_result({ShareOutcome::Result::stale, std::string(why), {}, it->second.share});
+    }
+    it = m_pending.erase(it);
+  }
+}
+
 std::uint64_t Session::send_request(Request what, std::string_view method,
                                     const nlohmann::json& params, Clock::time_point now) {
   const std::uint64_t id = m_next_id++;

@@ -82,5 +82,23 @@ TEST(StratumClientFaults, APoolThatSendsNoJobIsDeclaredDead) {
   EXPECT_NE(rig.log_text().find("no job from the pool"), std::string::npos) << rig.log_text();
 }
 
+TEST(StratumClientFaults, SharesAPoolNeverAnswersAreCountedStaleNotLost) {
+  testpool::TestPoolOptions silent = test::easy_pool();
+  silent.never_answer_submits = true;
+  TestPool pool(silent);
+  const std::uint16_t port = pool.start();
+  stratum::ClientOptions o = test::quick_options();
+  o.pools.push_back(test::pool_settings(test::tcp_url(port), "pool1"));
+  test::Rig rig(o);
+  ASSERT_TRUE(pool.wait_for([](const PoolStats& s) { return s.submits.size() >= 2; }, 60s))
+      << rig.log_text();
+  rig.stop();  // waits 200 ms for answers that never come
+  const host::StatsSnapshot mine = rig.stats();
+  EXPECT_EQ(mine.accepted, 0u);
+  EXPECT_EQ(mine.rejected, 0u);
+  EXPECT_GE(mine.stale, pool.stats().submits.size());  // every share sent has an outcome
+  EXPECT_NE(rig.log_text().find("unanswered"), std::string::npos) << rig.log_text();
+}
+
 }  // namespace
 }  // namespace hashrig

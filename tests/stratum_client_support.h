@@ -56,7 +56,7 @@ class Rig {
   ~Rig() { stop(); }
   void stop() {
     m_scheduler.stop();
-    m_source->stop();
+    m_source->stop(200ms);
   }
   host::StatsSnapshot stats() { return m_scheduler.stats().snapshot(host::Stats::Clock::now()); }
   std::string log_text() const { return m_text.str(); }

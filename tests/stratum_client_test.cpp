@@ -145,5 +145,22 @@ TEST(StratumClient, FailsOverWhenThePoolDiesAndSwitchesBackWhenItReturns) {
   EXPECT_EQ(rig.stats().hw_errors, 0u);
 }
 
+TEST(StratumClient, LoadBalanceSharesTheTimeAmongThePoolsThatAreUp) {
+  TestPool a(test::easy_pool()), b(test::easy_pool());
+  const std::uint16_t port_a = a.start();
+  const std::uint16_t port_b = b.start();
+  stratum::ClientOptions o = test::quick_options();
+  o.load_balance = true;
+  o.strategy.quota_period = std::chrono::seconds(1);
+  o.pools.push_back(test::pool_settings(test::tcp_url(port_a), "a"));
+  o.pools.push_back(test::pool_settings(test::tcp_url(port_b), "b"));
+  test::Rig rig(o);
+  ASSERT_TRUE(test::accepted_more(a, 0, 3)) << rig.log_text();
+  ASSERT_TRUE(test::accepted_more(b, 0, 3)) << rig.log_text();
+  rig.stop();
+  EXPECT_EQ(rig.stats().rejected, 0u);
+  EXPECT_EQ(rig.stats().accepted, a.stats().accepted + b.stats().accepted);
+}
+
 }  // namespace
 }  // namespace hashrig
