@@ -81,6 +81,9 @@ void add_bench(CLI::App& app, BenchArgs& a, OptionalText& text) {
 
 // Pool options are global, so `hashrig -o URL -u USER -p PASS` mines without a subcommand.
 void add_pools(CLI::App& app, MineArgs& a) {
+  add_optional(&app, "-c,--config", a.config,
+               "JSON config file: \"pools\" and \"pool_strategy\" (implies mine; flags overlay it)")
+      ->type_name("FILE");
   app.add_option("-o,--url", a.urls,
                  "pool: stratum+tcp://HOST:PORT or stratum+ssl://HOST:PORT; repeat for failover "
                  "order (implies mine)")
@@ -173,7 +176,7 @@ void fill_optionals(CLI::App& app, ParsedLine& line, const OptionalText& text) {
 }
 
 int dispatch(CLI::App& app, const ParsedLine& line, CliContext& ctx) {
-  const bool mining = app.got_subcommand("mine") || !line.mine.urls.empty();
+  const bool mining = app.got_subcommand("mine") || !line.mine.urls.empty() || line.mine.config;
   if (!mining) check_mine_only(app);
   if (app.got_subcommand("hash")) return run_hash(line.hash, ctx);
   if (app.got_subcommand("scan")) return run_scan(line.scan, ctx);

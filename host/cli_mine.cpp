@@ -64,10 +64,10 @@ MineSettings settings_of(const MineArgs& args) {
     difficulty =
         parse_argument("--difficulty", [&] { return parse_positive(*args.difficulty, 1e15); });
   }
-  if (args.job_file && !args.urls.empty()) {
-    throw UsageError("--job-file and -o: choose one job source");
+  if (args.job_file && (!args.urls.empty() || args.config)) {
+    throw UsageError("--job-file and pools (-o or --config): choose one job source");
   }
-  if (!args.urls.empty()) {
+  if (!args.urls.empty() || args.config) {
     if (difficulty) throw UsageError("--difficulty: only with --job-file (pools set their own)");
     s.pools = client_options(args, std::string("hashrig/") + HASHRIG_VERSION);
   } else if (args.job_file) {

@@ -62,6 +62,7 @@ int run_devices(const DevicesArgs& args, CliContext& ctx);
 // [--per-pu] [--no-pin]
 //   [--duration S] [--status-interval S] [--summary-json FILE] [--batch-ms MS]
 struct MineArgs {
+  std::optional<std::string> config;  // -c: JSON config file (its pool sections, for now)
   std::vector<std::string> urls;    // -o: stratum+tcp:// or stratum+ssl:// URLs, in failover order
   std::vector<std::string> users;   // -u: one per URL (the last repeats)
   std::vector<std::string> passes;  // -p: likewise (default "x")

@@ -1,7 +1,11 @@
 #include "host/pool_options.h"
 
+#include <fstream>
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 #include "host/usage_error.h"
+#include "stratum/pool_config.h"
 
 namespace hashrig::host {
 namespace {
@@ -10,10 +14,34 @@ const std::string& nth_or_last(const std::vector<std::string>& values, std::size
   return values[std::min(i, values.size() - 1)];
 }
 
-}  // namespace
+// The config file's sections that the pool client owns; other top-level keys are refused.
+void apply_config_file(const std::string& path, stratum::ClientOptions& o) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("--config: cannot open " + path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError("--config " + path + ": not valid JSON: " + e.what());
+  }
+  const std::string where = "--config " + path + ": ";
+  if (!j.is_object()) throw UsageError(where + "expected a JSON object");
+  try {
+    for (const auto& [key, value] : j.items()) {
+      if (key == "pools") {
+        o.pools = stratum::parse_pools(value);
+      } else if (key == "pool_strategy") {
+        stratum::apply_pool_strategy(value, o);
+      } else {
+        throw core::ParseError(key + ": unknown key (known: pools, pool_strategy)");
+      }
+    }
+  } catch (const core::ParseError& e) {
+    throw UsageError(where + e.what());
+  }
+}
 
-stratum::ClientOptions client_options(const MineArgs& args, const std::string& user_agent) {
-  if (args.users.empty()) throw UsageError("-u: a pool user is needed with -o");
+stratum::TlsOptions tls_options(const MineArgs& args) {
   stratum::TlsOptions tls;
   if (args.tls_fingerprint) {
     tls.fingerprint = parse_argument(
@@ -24,19 +52,33 @@ stratum::ClientOptions client_options(const MineArgs& args, const std::string& u
   if (tls.insecure && tls.fingerprint) {
     throw UsageError("--tls-insecure and --tls-fingerprint: choose one");
   }
+  return tls;
+}
 
+}  // namespace
+
+stratum::ClientOptions client_options(const MineArgs& args, const std::string& user_agent) {
   stratum::ClientOptions o;
-  o.load_balance = args.load_balance;
+  if (args.config) apply_config_file(*args.config, o);
   o.session.user_agent = user_agent;
-  for (std::size_t i = 0; i < args.urls.size(); ++i) {
-    stratum::PoolSettings pool;
-    pool.entry.url = parse_argument("-o", [&] { return stratum::parse_pool_url(args.urls[i]); });
-    pool.entry.user = nth_or_last(args.users, i);
-    pool.entry.pass = args.passes.empty() ? "x" : nth_or_last(args.passes, i);
-    pool.entry.priority = int(i);
-    pool.entry.name = "pool" + std::to_string(i + 1);
-    pool.tls = tls;
-    o.pools.push_back(std::move(pool));
+  if (args.load_balance) o.load_balance = true;
+  if (!args.urls.empty()) {  // the command line's pools replace the file's
+    if (args.users.empty()) throw UsageError("-u: a pool user is needed with -o");
+    const stratum::TlsOptions tls = tls_options(args);
+    o.pools.clear();
+    for (std::size_t i = 0; i < args.urls.size(); ++i) {
+      stratum::PoolSettings pool;
+      pool.entry.url = parse_argument("-o", [&] { return stratum::parse_pool_url(args.urls[i]); });
+      pool.entry.user = nth_or_last(args.users, i);
+      pool.entry.pass = args.passes.empty() ? "x" : nth_or_last(args.passes, i);
+      pool.entry.priority = int(i);
+      pool.entry.name = "pool" + std::to_string(i + 1);
+      pool.tls = tls;
+      o.pools.push_back(std::move(pool));
+    }
+  }
+  if (o.pools.empty()) {
+    throw UsageError("no pool: give -o URL -u USER, or a --config file with \"pools\"");
   }
   return o;
 }

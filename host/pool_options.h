@@ -1,6 +1,8 @@
-// The pool options of the command line (-o/-u/-p, --tls-*, --load-balance) as the Stratum
-// client's options. Each -o URL pairs with the -u/-p at the same position; when there are fewer,
-// the last one given repeats (a password defaults to "x"). Throws UsageError naming the option.
+// The pool options as the Stratum client's options: the config file's "pools" and
+// "pool_strategy" sections (-c FILE; validated by stratum/pool_config, unknown keys refused), with
+// the command line over them: -o/-u/-p replace the file's pools (each -o pairs with the -u/-p at
+// its position, the last one repeating; a password defaults to "x"), --tls-* apply to them, and
+// --load-balance switches the mode. Throws UsageError naming the option or the key.
 #pragma once
 
 #include "host/commands.h"

@@ -64,6 +64,74 @@ TEST(CliPool, TheProgramMinesAgainstAPoolForABoundedTime) {
   std::filesystem::remove(summary);
 }
 
+std::filesystem::path write_config(const std::string& name, const nlohmann::json& config) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("hashrig-config-" + std::to_string(getpid()) + "-" + name + ".json");
+  std::ofstream(path) << config.dump(2);
+  return path;
+}
+
+TEST(CliPool, AConfigFilesPoolsAreMinedAndDashOReplacesThem) {
+  testpool::TestPoolOptions options;
+  options.difficulty = 0.0005;
+  testpool::TestPool pool(options);
+  const std::uint16_t port = pool.start();
+  const auto config =
+      write_config("pools", {{"pools",
+                              {{{"url", "stratum+tcp://127.0.0.1:" + std::to_string(port)},
+                                {"user", "from-config"},
+                                {"name", "configured"}}}},
+                             {"pool_strategy", {{"job_timeout_s", 30}}}});
+  const auto summary = std::filesystem::temp_directory_path() /
+                       ("hashrig-config-summary-" + std::to_string(getpid()) + ".json");
+  const auto r = test::run_cli({"--config", config.string(), "--duration", "2", "--summary-json",
+                                summary.string(), "--status-interval", "0"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::ifstream in(summary);
+  const nlohmann::json s = nlohmann::json::parse(in);
+  EXPECT_GT(s.at("accepted").get<std::uint64_t>(), 0u) << r.err;
+  EXPECT_EQ(s.at("rejected"), 0);
+  EXPECT_EQ(pool.stats().last_user, "from-config");
+  EXPECT_NE(r.err.find("[stratum configured]"), std::string::npos) << r.err;
+
+  // -o replaces the file's pools; the file's other sections still apply.
+  const auto overlay = write_config(
+      "overlay", {{"pools", {{{"url", "stratum+tcp://127.0.0.1:1"}, {"user", "unused"}}}},
+                  {"pool_strategy", {{"mode", "failover"}}}});
+  const auto again = test::run_cli({"--config", overlay.string(), "-o",
+                                    "stratum+tcp://127.0.0.1:" + std::to_string(port), "-u",
+                                    "from-flags", "--duration", "1.5", "--status-interval", "0"});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(pool.stats().last_user, "from-flags");
+  std::filesystem::remove(overlay);
+  std::filesystem::remove(config);
+  std::filesystem::remove(summary);
+}
+
+TEST(CliPool, ConfigFileMistakesAreNamed) {
+  const auto unknown = write_config("unknown", {{"pool", nlohmann::json::array()}});
+  const auto bad_quota = write_config(
+      "quota", {{"pools", {{{"url", "stratum+tcp://a:1"}, {"user", "u"}, {"quota", 0}}}}});
+  const auto no_pools = write_config("empty", nlohmann::json::object());
+  const struct {
+    std::string path;
+    const char* message;
+  } cases[] = {
+      {unknown.string(), "pool: unknown key (known: pools, pool_strategy)"},
+      {bad_quota.string(), "pools[0].quota: 0 is not allowed"},
+      {no_pools.string(), "no pool"},
+      {"/nonexistent/hashrig.json", "--config: cannot open"},
+  };
+  for (const auto& c : cases) {
+    const auto r = test::run_cli({"--config", c.path});
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << "expected '" << c.message << "' in\n"
+                                                        << r.err;
+  }
+  for (const auto& p : {unknown, bad_quota, no_pools})
+    std::filesystem::remove(p);
+}
+
 TEST(CliPool, PoolOptionMistakesAreNamed) {
   const struct {
     std::vector<std::string> args;
