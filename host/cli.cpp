@@ -99,6 +99,11 @@ void add_pools(CLI::App& app, MineArgs& a) {
       ->type_name("FILE");
   app.add_flag("--tls-insecure", a.tls_insecure,
                "do not verify the pool's certificate at all (an explicit opt-out)");
+  add_optional(&app, "--suggest-difficulty", a.suggest_difficulty,
+               "ask the pools for this share difficulty (mining.suggest_difficulty)")
+      ->type_name("D");
+  app.add_flag("--no-extranonce-subscribe", a.no_extranonce_subscribe,
+               "do not send mining.extranonce.subscribe (for pools that close on it)");
   app.add_flag("--load-balance", a.load_balance,
                "share the hashrate among the pools by quota instead of failover");
 }

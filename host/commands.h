@@ -70,6 +70,8 @@ struct MineArgs {
   std::optional<std::string> tls_ca;           // extra trust anchors (PEM file)
   bool tls_insecure = false;                   // no certificate checks at all
   bool load_balance = false;
+  std::optional<std::string> suggest_difficulty;  // mining.suggest_difficulty to every pool
+  bool no_extranonce_subscribe = false;
   std::optional<std::string> job_file;
   std::optional<std::string> difficulty;  // overrides the job file's
   std::optional<std::string> threads;     // absent: one worker per physical core

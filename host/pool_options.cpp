@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "host/number_parse.h"
 #include "host/usage_error.h"
 #include "stratum/pool_config.h"
 
@@ -79,6 +80,16 @@ stratum::ClientOptions client_options(const MineArgs& args, const std::string& u
   }
   if (o.pools.empty()) {
     throw UsageError("no pool: give -o URL -u USER, or a --config file with \"pools\"");
+  }
+  if (args.suggest_difficulty) {
+    const double d = parse_argument("--suggest-difficulty",
+                                    [&] { return parse_positive(*args.suggest_difficulty, 1e15); });
+    for (stratum::PoolSettings& p : o.pools)
+      p.suggest_difficulty = d;
+  }
+  if (args.no_extranonce_subscribe) {
+    for (stratum::PoolSettings& p : o.pools)
+      p.extranonce_subscribe = false;
   }
   return o;
 }

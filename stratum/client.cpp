@@ -194,6 +194,10 @@ asio::awaitable<void> Client::run_pool(std::size_t i) {
     sc.user = m_options.pools[i].entry.user;
     sc.pass = m_options.pools[i].entry.pass;
     sc.session_number = ++m_sessions;
+    sc.extranonce_subscribe = m_options.pools[i].extranonce_subscribe;
+    if (m_options.pools[i].suggest_difficulty) {
+      sc.suggest_difficulty = m_options.pools[i].suggest_difficulty;
+    }
     if (p.connection && p.connection->session())
       sc.resume_session_id = p.connection->session()->session_id();
     m_events.note(i, Level::debug, "connecting to " + to_string(co.url));

@@ -32,6 +32,8 @@ namespace hashrig::stratum {
 struct PoolSettings {
   PoolEntry entry;  // url, user, pass, priority, quota, name
   TlsOptions tls;
+  bool extranonce_subscribe = true;          // mining.extranonce.subscribe to this pool
+  std::optional<double> suggest_difficulty;  // mining.suggest_difficulty to this pool
 };
 
 struct ClientOptions {

@@ -77,7 +77,9 @@ std::vector<PoolSettings> parse_pools(const nlohmann::json& pools) {
   for (std::size_t i = 0; i < pools.size(); ++i) {
     const std::string path = "pools[" + std::to_string(i) + "]";
     const nlohmann::json& p = pools[i];
-    only_keys(p, path, {"url", "user", "pass", "priority", "quota", "name", "tls"});
+    only_keys(p, path,
+              {"url", "user", "pass", "priority", "quota", "name", "tls", "extranonce_subscribe",
+               "suggest_difficulty"});
     PoolSettings s;
     if (!p.contains("url")) throw core::ParseError(path + ".url: missing");
     if (!p.contains("user")) throw core::ParseError(path + ".user: missing");
@@ -98,6 +100,16 @@ std::vector<PoolSettings> parse_pools(const nlohmann::json& pools) {
     s.entry.name =
         p.contains("name") ? text(p["name"], path + ".name") : "pool" + std::to_string(i + 1);
     if (p.contains("tls")) s.tls = parse_tls(p["tls"], path + ".tls");
+    if (p.contains("extranonce_subscribe")) {
+      if (!p["extranonce_subscribe"].is_boolean()) {
+        fail(path + ".extranonce_subscribe", p["extranonce_subscribe"], "true or false");
+      }
+      s.extranonce_subscribe = p["extranonce_subscribe"].get<bool>();
+    }
+    if (p.contains("suggest_difficulty")) {
+      s.suggest_difficulty =
+          number(p["suggest_difficulty"], path + ".suggest_difficulty", 1e-9, 1e15);
+    }
     out.push_back(std::move(s));
   }
   return out;

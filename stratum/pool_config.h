@@ -4,7 +4,8 @@
 //   pools[1].quota: -2 is not allowed (a number > 0)
 //
 //   "pools": [ { "url": "stratum+ssl://pool.example:4443", "user": "rig1", "pass": "x",
-//                "priority": 0, "quota": 1, "name": "main",
+//                "priority": 0, "quota": 1, "name": "main", "extranonce_subscribe": true,
+//                "suggest_difficulty": 1024,
 //                "tls": { "fingerprint": "ab:cd:..", "ca_file": "/etc/ssl/pool.pem",
 //                         "insecure": false } }, ... ],
 //   "pool_strategy": { "mode": "failover" | "load-balance", "failed_connects_before_switch": 3,

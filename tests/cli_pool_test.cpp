@@ -148,6 +148,7 @@ TEST(CliPool, PoolOptionMistakesAreNamed) {
        "choose one job source"},
       {{"-o", "stratum+tcp://p:1", "-u", "w", "mine", "--difficulty", "2"}, "--difficulty"},
       {{"bench", "--duration", "3"}, "--duration: only when mining"},
+      {{"-o", "stratum+tcp://p:1", "-u", "w", "--suggest-difficulty", "0"}, "--suggest-difficulty"},
       {{"kernels", "--summary-json", "x.json"}, "--summary-json: only when mining"},
   };
   for (const auto& c : cases) {

@@ -17,7 +17,7 @@ TEST(StratumClient, ANormalSessionGetsSharesAccepted) {
   const std::uint16_t port = pool.start();
   stratum::ClientOptions o = test::quick_options();
   o.pools.push_back(test::pool_settings(test::tcp_url(port), "pool1"));
-  o.session.suggest_difficulty = 0.5;
+  o.pools.back().suggest_difficulty = 0.5;
   test::Rig rig(o);
   ASSERT_TRUE(test::accepted_more(pool, 0, 3)) << rig.log_text();
   rig.stop();

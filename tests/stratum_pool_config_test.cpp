@@ -13,7 +13,7 @@ namespace {
 TEST(PoolConfig, AFullExampleParses) {
   const auto pools = nlohmann::json::parse(R"([
     {"url": "stratum+ssl://Pool.Example:4443", "user": "rig1", "pass": "p", "priority": 5,
-     "quota": 2.5, "name": "main",
+     "quota": 2.5, "name": "main", "extranonce_subscribe": false, "suggest_difficulty": 64,
      "tls": {"fingerprint": ")" + std::string(64, 'a') +
                                            R"("}},
     {"url": "stratum+tcp://backup.example:3333", "user": "rig1",
@@ -27,6 +27,10 @@ TEST(PoolConfig, AFullExampleParses) {
   EXPECT_EQ(p[0].entry.quota, 2.5);
   EXPECT_EQ(p[0].entry.name, "main");
   EXPECT_TRUE(p[0].tls.fingerprint);
+  EXPECT_FALSE(p[0].extranonce_subscribe);
+  EXPECT_EQ(p[0].suggest_difficulty, 64);
+  EXPECT_TRUE(p[1].extranonce_subscribe);
+  EXPECT_FALSE(p[1].suggest_difficulty);
   EXPECT_EQ(p[1].entry.pass, "x");
   EXPECT_EQ(p[1].entry.priority, 1);
   EXPECT_EQ(p[1].entry.name, "pool2");
