@@ -15,8 +15,7 @@ using testpool::TestPool;
 TEST(StratumClientFaults, EveryMalformedMessageDropsTheSessionWhichComesBack) {
   TestPool pool(test::easy_pool());
   const std::uint16_t port = pool.start();
-  stratum::ClientOptions o = test::quick_options();
-  o.pools.push_back(test::pool_settings(test::tcp_url(port), "pool1"));
+  stratum::ClientOptions o = test::one_pool(port);
   test::Rig rig(o);
   ASSERT_TRUE(test::accepted_more(pool, 0, 1)) << rig.log_text();
   const std::vector<test::Malformed> messages = test::malformed_messages();
@@ -52,8 +51,7 @@ TEST(StratumClientFaults, EveryMalformedMessageDropsTheSessionWhichComesBack) {
 TEST(StratumClientFaults, APoolThatClosesOrResetsIsReconnectedTo) {
   TestPool pool(test::easy_pool());
   const std::uint16_t port = pool.start();
-  stratum::ClientOptions o = test::quick_options();
-  o.pools.push_back(test::pool_settings(test::tcp_url(port), "pool1"));
+  stratum::ClientOptions o = test::one_pool(port);
   test::Rig rig(o);
   ASSERT_TRUE(test::accepted_more(pool, 0, 1)) << rig.log_text();
   for (const bool reset : {false, true, false, true}) {
@@ -87,8 +85,7 @@ TEST(StratumClientFaults, SharesAPoolNeverAnswersAreCountedStaleNotLost) {
   silent.never_answer_submits = true;
   TestPool pool(silent);
   const std::uint16_t port = pool.start();
-  stratum::ClientOptions o = test::quick_options();
-  o.pools.push_back(test::pool_settings(test::tcp_url(port), "pool1"));
+  stratum::ClientOptions o = test::one_pool(port);
   test::Rig rig(o);
   ASSERT_TRUE(pool.wait_for([](const PoolStats& s) { return s.submits.size() >= 2; }, 60s))
       << rig.log_text();

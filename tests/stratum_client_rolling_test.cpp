@@ -44,8 +44,7 @@ TEST(StratumClientRolling, RolledVersionBitsInsideTheGrantedMaskAreAccepted) {
   std::ostringstream text;
   host::Logger log(text, host::LogLevel::debug, false);
   host::Scheduler scheduler(log);  // not started: the shares come from this test
-  stratum::ClientOptions o = test::quick_options();
-  o.pools.push_back(test::pool_settings(test::tcp_url(port), "pool1"));
+  stratum::ClientOptions o = test::one_pool(port);
   host::StratumSource source(scheduler, log, o);
   source.start();
   const auto deadline = std::chrono::steady_clock::now() + 30s;

@@ -43,6 +43,13 @@ inline stratum::ClientOptions quick_options() {
   return o;
 }
 
+// quick_options() with one pool, "pool1", on 127.0.0.1:port.
+inline stratum::ClientOptions one_pool(std::uint16_t port) {
+  stratum::ClientOptions o = quick_options();
+  o.pools.push_back(pool_settings(tcp_url(port), "pool1"));
+  return o;
+}
+
 // Scheduler + 2 CPU workers (the scalar kernel) + the Stratum source.
 class Rig {
  public:

@@ -15,8 +15,7 @@ using testpool::TestPool;
 TEST(StratumClient, ANormalSessionGetsSharesAccepted) {
   TestPool pool(test::easy_pool());
   const std::uint16_t port = pool.start();
-  stratum::ClientOptions o = test::quick_options();
-  o.pools.push_back(test::pool_settings(test::tcp_url(port), "pool1"));
+  stratum::ClientOptions o = test::one_pool(port);
   o.pools.back().suggest_difficulty = 0.5;
   test::Rig rig(o);
   ASSERT_TRUE(test::accepted_more(pool, 0, 3)) << rig.log_text();
@@ -39,8 +38,7 @@ TEST(StratumClient, ANormalSessionGetsSharesAccepted) {
 TEST(StratumClient, EachJobKeepsTheDifficultySentBeforeIt) {
   TestPool pool(test::easy_pool());
   const std::uint16_t port = pool.start();
-  stratum::ClientOptions o = test::quick_options();
-  o.pools.push_back(test::pool_settings(test::tcp_url(port), "pool1"));
+  stratum::ClientOptions o = test::one_pool(port);
   test::Rig rig(o);
   ASSERT_TRUE(test::accepted_more(pool, 0, 2)) << rig.log_text();
   for (const double d : {0.0001, 0.0004, 0.0002}) {
@@ -62,8 +60,7 @@ TEST(StratumClient, EachJobKeepsTheDifficultySentBeforeIt) {
 TEST(StratumClient, CleanAndNonCleanJobsNeverCostARejection) {
   TestPool pool(test::easy_pool());
   const std::uint16_t port = pool.start();
-  stratum::ClientOptions o = test::quick_options();
-  o.pools.push_back(test::pool_settings(test::tcp_url(port), "pool1"));
+  stratum::ClientOptions o = test::one_pool(port);
   test::Rig rig(o);
   ASSERT_TRUE(test::accepted_more(pool, 0, 1)) << rig.log_text();
   for (int i = 0; i < 12; ++i) {
@@ -85,8 +82,7 @@ TEST(StratumClient, CleanAndNonCleanJobsNeverCostARejection) {
 TEST(StratumClient, SetExtranonceAppliesFromTheNextJob) {
   TestPool pool(test::easy_pool());
   const std::uint16_t port = pool.start();
-  stratum::ClientOptions o = test::quick_options();
-  o.pools.push_back(test::pool_settings(test::tcp_url(port), "pool1"));
+  stratum::ClientOptions o = test::one_pool(port);
   test::Rig rig(o);
   ASSERT_TRUE(test::accepted_more(pool, 0, 1)) << rig.log_text();
   pool.set_extranonce("feedbeef01", 3);
@@ -108,8 +104,7 @@ TEST(StratumClient, ClientReconnectMovesToTheHostItNames) {
   TestPool first(test::easy_pool()), second(test::easy_pool());
   const std::uint16_t port1 = first.start();
   const std::uint16_t port2 = second.start();
-  stratum::ClientOptions o = test::quick_options();
-  o.pools.push_back(test::pool_settings(test::tcp_url(port1), "pool1"));
+  stratum::ClientOptions o = test::one_pool(port1);
   test::Rig rig(o);
   ASSERT_TRUE(test::accepted_more(first, 0, 1)) << rig.log_text();
   first.send_reconnect("127.0.0.1", port2, 0);
