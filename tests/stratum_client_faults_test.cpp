@@ -60,6 +60,7 @@ TEST(StratumClientFaults, APoolThatClosesOrResetsIsReconnectedTo) {
     ASSERT_TRUE(pool.wait_for([&](const PoolStats& s) { return s.authorizes > authorizes; }, 30s))
         << rig.log_text();
   }
+  EXPECT_GE(pool.stats().resumed, 4u);  // each reconnect asked to resume the session it had
   const std::uint64_t base = pool.stats().accepted;
   ASSERT_TRUE(test::accepted_more(pool, base, 2)) << rig.log_text();
   rig.stop();
