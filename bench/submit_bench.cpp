@@ -73,7 +73,7 @@ SubmitBenchResult run_submit_bench(unsigned shares) {
     r.latencies_us.push_back(double(*read - handed) / 1e3);
     std::this_thread::sleep_for(std::chrono::microseconds(gap_us(rng)));
   }
-  source.stop();
+  source.stop(std::chrono::seconds(2));
   r.p50_us = percentile(r.latencies_us, 0.50);
   r.p99_us = percentile(r.latencies_us, 0.99);
   r.max_us =

@@ -90,7 +90,7 @@ TEST(StratumClientFaults, SharesAPoolNeverAnswersAreCountedStaleNotLost) {
   test::Rig rig(o);
   ASSERT_TRUE(pool.wait_for([](const PoolStats& s) { return s.submits.size() >= 2; }, 60s))
       << rig.log_text();
-  rig.stop();  // waits 200 ms for answers that never come
+  rig.stop();  // waits 2 s for answers that never come
   const host::StatsSnapshot mine = rig.stats();
   EXPECT_EQ(mine.accepted, 0u);
   EXPECT_EQ(mine.rejected, 0u);

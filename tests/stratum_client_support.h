@@ -63,7 +63,7 @@ class Rig {
   ~Rig() { stop(); }
   void stop() {
     m_scheduler.stop();
-    m_source->stop(200ms);
+    m_source->stop(2s);  // lets the pool answer what is in flight
   }
   host::StatsSnapshot stats() { return m_scheduler.stats().snapshot(host::Stats::Clock::now()); }
   std::string log_text() const { return m_text.str(); }
