@@ -18,9 +18,18 @@ std::uint64_t JobBoard::publish(std::shared_ptr<const core::Job> job, const Spac
   std::lock_guard lock(m_mutex);
   JobSnapshot next;
   next.generation = m_current.generation + 1;
-  next.space = (m_current.job && same_work(*m_current.job, *job))
-                   ? m_current.space
-                   : std::make_shared<NonceSpace>(job, start);
+  if (m_current.job && same_work(*m_current.job, *job)) {
+    next.space = m_current.space;
+  } else {
+    for (const auto& space : m_recent) {
+      if (same_work(space->job(), *job)) next.space = space;
+    }
+    if (!next.space) {
+      next.space = std::make_shared<NonceSpace>(job, start);
+      m_recent.push_back(next.space);
+      if (m_recent.size() > kRecentSpaces) m_recent.pop_front();
+    }
+  }
   // A resend of the same work is never a new block, whatever its clean flag says.
   const bool new_block = job->clean && next.space != m_current.space;
   next.job = std::move(job);

@@ -6,13 +6,16 @@
 // worker at its next batch boundary.
 //
 // - A job resent with only a new share target (same id and same header inputs) keeps its nonce
-//   space: hashing goes on where it was, under the new difficulty.
+//   space: hashing goes on where it was, under the new difficulty. So does a job published again
+//   after others (load balancing back to a pool): the board remembers the spaces of the last
+//   kRecentSpaces jobs, so work already hashed is never hashed again.
 // - A clean job (new block) makes every hit found for an earlier generation stale; a non-clean
 //   job (new transactions, same block) lets hits of earlier generations still count.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 
@@ -31,6 +34,8 @@ struct JobSnapshot {
 
 class JobBoard {
  public:
+  static constexpr std::size_t kRecentSpaces = 16;
+
   // Publishes a job (validate() it first) and returns its generation. `start` places the first
   // claim of a new space; a difficulty-only resend keeps its position and ignores it.
   std::uint64_t publish(std::shared_ptr<const core::Job> job, const SpaceStart& start = {});
@@ -44,7 +49,8 @@ class JobBoard {
 
  private:
   mutable std::mutex m_mutex;
-  JobSnapshot m_current;  // guarded by m_mutex
+  JobSnapshot m_current;                             // guarded by m_mutex
+  std::deque<std::shared_ptr<NonceSpace>> m_recent;  // newest last; guarded by m_mutex
   std::atomic<std::uint64_t> m_generation{0};
   std::atomic<std::uint64_t> m_last_clean{0};
 };

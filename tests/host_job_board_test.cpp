@@ -69,6 +69,24 @@ TEST(JobBoard, ADifficultyOnlyResendKeepsTheNoncePosition) {
   EXPECT_EQ(board.current().space->claim(1)->first_nonce, 0u);
 }
 
+TEST(JobBoard, AJobPublishedAgainAfterOthersGoesOnWhereItWas) {
+  JobBoard board;
+  board.publish(shared(base_job("a", true)));
+  const auto a = board.current();
+  const auto first = a.space->claim(5000);
+  board.publish(shared(base_job("b", true)));  // another pool's turn (load balance)
+  EXPECT_NE(board.current().space, a.space);
+  board.current().space->claim(100);
+  board.publish(shared(base_job("a", true)));  // back to the first pool's job
+  EXPECT_EQ(board.current().space, a.space);
+  EXPECT_EQ(board.current().space->claim(1)->first_nonce, first->first_nonce + 5000);
+  for (int i = 0; i < int(JobBoard::kRecentSpaces) + 1; ++i) {
+    board.publish(shared(base_job("filler" + std::to_string(i), true)));
+  }
+  board.publish(shared(base_job("a", true)));  // forgotten by now: a fresh space
+  EXPECT_NE(board.current().space, a.space);
+}
+
 TEST(JobBoard, CleanJobsMakeEarlierHitsStaleNonCleanJobsDoNot) {
   JobBoard board;
   const auto g1 = board.publish(shared(base_job("a", true)));

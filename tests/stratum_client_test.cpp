@@ -146,7 +146,7 @@ TEST(StratumClient, LoadBalanceSharesTheTimeAmongThePoolsThatAreUp) {
   const std::uint16_t port_b = b.start();
   stratum::ClientOptions o = test::quick_options();
   o.load_balance = true;
-  o.strategy.quota_period = std::chrono::seconds(1);
+  o.strategy.quota_period = std::chrono::seconds(2);
   o.pools.push_back(test::pool_settings(test::tcp_url(port_a), "a"));
   o.pools.push_back(test::pool_settings(test::tcp_url(port_b), "b"));
   test::Rig rig(o);
@@ -155,6 +155,8 @@ TEST(StratumClient, LoadBalanceSharesTheTimeAmongThePoolsThatAreUp) {
   rig.stop();
   EXPECT_EQ(rig.stats().rejected, 0u);
   EXPECT_EQ(rig.stats().accepted, a.stats().accepted + b.stats().accepted);
+  // Each pool's job goes on where it was when its turn comes again: nothing is hashed twice.
+  EXPECT_EQ(rig.log_text().find("already submitted"), std::string::npos) << rig.log_text();
 }
 
 }  // namespace
