@@ -40,7 +40,7 @@ class Client::PoolEvents : public ConnectionEvents {
 
 struct Client::Pool {
   PoolEvents events;
-  Backoff backoff;
+  core::Backoff backoff;
   std::shared_ptr<Connection> connection;
   bool running = false;  // a run_pool coroutine exists
   std::optional<core::Job> latest_job;

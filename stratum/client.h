@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "stratum/backoff.h"
+#include "core/backoff.h"
 #include "stratum/connection.h"
 #include "stratum/pool_strategy.h"
 

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "stratum/backoff.h"
+#include "core/backoff.h"
 #include "stratum/pool_strategy.h"
 #include "stratum/pool_url.h"
 
@@ -29,7 +29,7 @@ namespace hashrig {
 namespace {
 
 using namespace std::chrono_literals;
-using stratum::Backoff;
+using core::Backoff;
 using stratum::PoolEntry;
 using stratum::PoolStrategy;
 using stratum::StrategyOptions;

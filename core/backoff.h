@@ -1,4 +1,5 @@
-// Reconnect delays: exponential growth with jitter, capped, deterministic for a given seed.
+// Retry delays (pool reconnects, node requests): exponential growth with jitter, capped,
+// deterministic for a given seed.
 //
 // The k-th call to next() since construction or reset() (k = 0, 1, 2, ...) returns
 //   d_k = min(max, round(b_k * u_k)),   b_k = min(max, initial * factor^k),
@@ -14,7 +15,7 @@
 #include <cstdint>
 #include <random>
 
-namespace hashrig::stratum {
+namespace hashrig::core {
 
 class Backoff {
  public:
@@ -41,4 +42,4 @@ class Backoff {
   std::mt19937_64 m_random;
 };
 
-}  // namespace hashrig::stratum
+}  // namespace hashrig::core

@@ -1,12 +1,12 @@
 // Reconnect delays (see backoff.h for the formula and its bounds).
-#include "stratum/backoff.h"
+#include "core/backoff.h"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
-namespace hashrig::stratum {
+namespace hashrig::core {
 
 Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max, double factor,
                  double jitter, std::uint64_t seed)
@@ -42,4 +42,4 @@ void Backoff::reset() {
   m_attempts = 0;
 }
 
-}  // namespace hashrig::stratum
+}  // namespace hashrig::core
