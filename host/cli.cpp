@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "host/commands.h"
+#include "host/node_options.h"
 #include "host/usage_error.h"
 
 namespace hashrig::host {
@@ -22,6 +23,7 @@ struct ParsedLine {
   KernelsArgs kernels;
   DevicesArgs devices;
   MineArgs mine;
+  BlocksArgs blocks;
 };
 
 // Strings bound to optional arguments; copied into std::optional after parsing.
@@ -108,6 +110,48 @@ void add_pools(CLI::App& app, MineArgs& a) {
                "share the hashrate among the pools by quota instead of failover");
 }
 
+// Solo mining options are global too: `hashrig --node URL --node-cookie FILE --payout ADDR`.
+void add_node(CLI::App& app, MineArgs& a) {
+  const char* group = "Solo mining into a node (with --node)";
+  add_optional(&app, "--node", a.node,
+               "the node's JSON-RPC, e.g. http://127.0.0.1:8332 (implies mine)")
+      ->type_name("URL")
+      ->group(group);
+  add_optional(&app, "--node-user", a.node_user, "the node's rpcuser")
+      ->type_name("U")
+      ->group(group);
+  add_optional(&app, "--node-pass", a.node_pass, "the node's rpcpassword")
+      ->type_name("P")
+      ->group(group);
+  add_optional(&app, "--node-cookie", a.node_cookie,
+               "the node's cookie file (re-read when the node restarts)")
+      ->type_name("FILE")
+      ->group(group);
+  add_optional(&app, "--payout", a.payout,
+               "where found blocks pay: P2PKH/P2SH (base58) or P2WPKH/P2WSH/P2TR (bech32/m)")
+      ->type_name("ADDRESS")
+      ->group(group);
+  add_optional(&app, "--coinbase-tag", a.coinbase_tag,
+               "text in the coinbase scriptSig (default /hashrig/, at most 60 bytes)")
+      ->type_name("TEXT")
+      ->group(group);
+  app.add_option("--signal", a.signal,
+                 "signal this deployment when the node offers it (vbavailable); repeatable")
+      ->type_name("NAME")
+      ->group(group);
+  add_optional(&app, "--max-blocks", a.max_blocks, "stop after N blocks the node accepted")
+      ->type_name("N")
+      ->group(group);
+  add_optional(&app, "--tip-poll-ms", a.tip_poll_ms,
+               "ask the node for its best block this often, besides longpoll (default 250; 0: off)")
+      ->type_name("MS")
+      ->group(group);
+  add_optional(&app, "--journal", a.journal,
+               "the block journal (default ~/.local/state/hashrig/blocks.sqlite3)")
+      ->type_name("FILE")
+      ->group(group);
+}
+
 // The mining options belong to the top level, so `hashrig -o URL -u USER -p PASS --duration 60`
 // works without the `mine` subcommand; used without mining they are an error (kMineOnly).
 constexpr const char* kMineOnly[] = {"--job-file",        "--difficulty",   "--threads",
@@ -180,9 +224,21 @@ void fill_optionals(CLI::App& app, ParsedLine& line, const OptionalText& text) {
   }
 }
 
-int dispatch(CLI::App& app, const ParsedLine& line, CliContext& ctx) {
-  const bool mining = app.got_subcommand("mine") || !line.mine.urls.empty() || line.mine.config;
+int dispatch(CLI::App& app, ParsedLine& line, CliContext& ctx) {
+  const bool mining =
+      app.got_subcommand("mine") || !line.mine.urls.empty() || line.mine.config || line.mine.node;
   if (!mining) check_mine_only(app);
+  if (!line.mine.node) {
+    if (const char* option = first_node_only_option(line.mine))
+      throw UsageError(std::string(option) + ": only with --node URL");
+  }
+  if (app.got_subcommand("blocks")) {
+    if (mining) throw UsageError("blocks: lists the journal; it does not mine");
+    line.blocks.journal = line.mine.journal;
+    return run_blocks(line.blocks, ctx);
+  }
+  if (line.mine.journal && !mining)
+    throw UsageError("--journal: only with --node URL or the blocks command");
   if (app.got_subcommand("hash")) return run_hash(line.hash, ctx);
   if (app.got_subcommand("scan")) return run_scan(line.scan, ctx);
   if (app.got_subcommand("kernels")) return run_kernels(line.kernels, ctx);
@@ -225,6 +281,10 @@ int run_cli(int argc, const char* const* argv, const CliIo& io) {
   CLI::App* devices = app.add_subcommand(
       "devices", "List what was detected: CPU packages, cores, PUs, NUMA nodes, caches; GPUs");
   devices->add_flag("--json", line.devices.json, "print one JSON object");
+  CLI::App* blocks = app.add_subcommand(
+      "blocks", "List the block journal: every block found for a node and what the node said");
+  blocks->add_flag("--json", line.blocks.json, "print a JSON array, oldest first");
+  add_node(app, line.mine);
 
   try {
     app.parse(argc, argv);

@@ -11,6 +11,8 @@
 #include "host/commands.h"
 #include "host/cpu_plan.h"
 #include "host/job_file_source.h"
+#include "host/node_options.h"
+#include "host/node_source.h"
 #include "host/number_parse.h"
 #include "host/pool_options.h"
 #include "host/scheduler.h"
@@ -38,6 +40,7 @@ std::optional<double> parse_interval(const std::string& text) {
 struct MineSettings {
   std::optional<core::Job> job;                 // --job-file
   std::optional<stratum::ClientOptions> pools;  // -o
+  std::optional<NodeSourceOptions> node;        // --node
   std::optional<unsigned> threads;
   std::optional<double> duration;
   std::optional<double> status_interval;
@@ -64,23 +67,32 @@ MineSettings settings_of(const MineArgs& args) {
     difficulty =
         parse_argument("--difficulty", [&] { return parse_positive(*args.difficulty, 1e15); });
   }
-  if (args.job_file && (!args.urls.empty() || args.config)) {
-    throw UsageError("--job-file and pools (-o or --config): choose one job source");
+  const int sources = int(bool(args.job_file)) + int(!args.urls.empty() || bool(args.config)) +
+                      int(bool(args.node));
+  if (sources > 1) {
+    throw UsageError(
+        "choose one job source: --job-file, pools (-o or --config), or a node (--node)");
   }
-  if (!args.urls.empty() || args.config) {
+  if (args.node) {
+    if (difficulty) throw UsageError("--difficulty: only with --job-file (the node sets it)");
+    s.node = node_options(args);
+  } else if (!args.urls.empty() || args.config) {
     if (difficulty) throw UsageError("--difficulty: only with --job-file (pools set their own)");
     s.pools = client_options(args, std::string("hashrig/") + HASHRIG_VERSION);
   } else if (args.job_file) {
     s.job = load_job_file(*args.job_file, difficulty);
   } else {
-    throw UsageError("mine: no job source given: use -o URL -u USER -p PASS, or --job-file FILE");
+    throw UsageError(
+        "mine: no job source given: use -o URL -u USER -p PASS, --node URL --payout ADDRESS, or "
+        "--job-file FILE");
   }
   return s;
 }
 
 // Runs until the duration passes or a stop signal arrives; samples the stats every second and
 // logs the status line every interval.
-void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals, Logger& log) {
+void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals, Logger& log,
+               const NodeSource* node) {
   const Clock::time_point start = Clock::now();
   const Clock::time_point end =
       s.duration ? start + to_duration(*s.duration) : Clock::time_point::max();
@@ -88,7 +100,8 @@ void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals
   Clock::time_point next_status =
       s.status_interval ? start + to_duration(*s.status_interval) : Clock::time_point::max();
   for (;;) {
-    const Clock::time_point wake = std::min({next_sample, next_status, end});
+    Clock::time_point wake = std::min({next_sample, next_status, end});
+    if (node) wake = std::min(wake, Clock::now() + std::chrono::milliseconds(50));
     if (const int signal = signals.wait(wake - Clock::now())) {
       log.info("main", std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
       break;
@@ -109,6 +122,11 @@ void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals
       next_status += to_duration(*s.status_interval);
     }
     if (now >= end) break;
+    if (node && node->max_blocks_reached()) {
+      log.info("main", "stopping: " + std::to_string(node->blocks_accepted()) +
+                           " block(s) accepted (--max-blocks)");
+      break;
+    }
   }
   scheduler.stats().sample(Clock::now());
 }
@@ -130,19 +148,34 @@ int run_mine(const MineArgs& args, CliContext& ctx) {
   std::unique_ptr<StratumSource> pools;
   if (s.job) scheduler.set_sink(s.job->source_id, &offline);
   if (s.pools) pools = std::make_unique<StratumSource>(scheduler, log, *s.pools);
+  std::unique_ptr<NodeSource> node;
+  if (s.node) node = std::make_unique<NodeSource>(scheduler, log, *s.node);
   scheduler.add_backend(std::make_unique<CpuBackend>(kernel, std::move(options)));
   scheduler.start();
   log.info("main", "mining " +
-                       (s.job ? describe_job(*s.job)
-                              : "for " + std::to_string(s.pools->pools.size()) + " pool(s)") +
+                       (s.job    ? describe_job(*s.job)
+                        : s.node ? "for the node at " + s.node->endpoint.host + ":" +
+                                       std::to_string(s.node->endpoint.port)
+                                 : "for " + std::to_string(s.pools->pools.size()) + " pool(s)") +
                        " on " + std::to_string(plan.placements.size()) + " CPU worker" +
                        (plan.placements.size() == 1 ? "" : "s") + ", kernel " + kernel.name +
                        (args.no_pin || !plan.topology ? ", unpinned" : ", pinned to cores"));
   if (s.job) scheduler.publish(*s.job);
   if (pools) pools->start();
-  mine_loop(s, scheduler, signals, log);
+  bool stopped_early = false;
+  if (node) {
+    stopped_early = !node->start([&](std::chrono::milliseconds d) {
+      if (const int signal = signals.wait(d)) {
+        log.info("main", std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+        return true;
+      }
+      return false;
+    });
+  }
+  if (!stopped_early) mine_loop(s, scheduler, signals, log, node.get());
   scheduler.stop();                                 // verifies and routes whatever is still queued
   if (pools) pools->stop(std::chrono::seconds(5));  // let the pools answer what was sent
+  if (node) node->stop(std::chrono::seconds(5));    // the journal keeps what is not answered
 
   const StatsSnapshot final_stats = scheduler.stats().snapshot(Clock::now());
   log.info("stats", "final: " + status_line(final_stats, ""));

@@ -83,7 +83,23 @@ struct MineArgs {
   std::optional<std::string> batch_ms;  // target batch duration on CPU (default 1 ms)
   std::string kernel = "auto";
   std::string kernel_option = "--cpu-kernel";
+  // Solo mining into a node (--node); see node_options.h.
+  std::optional<std::string> node;  // http://HOST:PORT[/path]
+  std::optional<std::string> node_user, node_pass, node_cookie;
+  std::optional<std::string> payout;
+  std::optional<std::string> coinbase_tag;
+  std::vector<std::string> signal;  // deployments to signal (vbavailable names)
+  std::optional<std::string> max_blocks;
+  std::optional<std::string> tip_poll_ms;
+  std::optional<std::string> journal;  // the block journal; also read by `blocks`
 };
 int run_mine(const MineArgs& args, CliContext& ctx);
+
+// hashrig blocks [--json] [--journal FILE]: the block journal, oldest first.
+struct BlocksArgs {
+  bool json = false;
+  std::optional<std::string> journal;
+};
+int run_blocks(const BlocksArgs& args, CliContext& ctx);
 
 }  // namespace hashrig::host

@@ -46,6 +46,26 @@ core::Job job_from_template(const BlockTemplate& tmpl, const CoinbaseSpec& spec,
   return job;
 }
 
+std::uint32_t signalled_version(const BlockTemplate& tmpl, std::span<const std::string> signal,
+                                std::vector<std::string>* not_offered) {
+  std::uint32_t version = tmpl.version | tmpl.vb_required;
+  for (const std::string& name : signal) {
+    const auto bit = tmpl.vb_available.find(name);
+    if (bit != tmpl.vb_available.end()) {
+      version |= 1u << bit->second;
+    } else if (not_offered) {
+      not_offered->push_back(name);
+    }
+  }
+  return version;
+}
+
+std::uint32_t allowed_ntime_roll(const BlockTemplate& tmpl, std::uint32_t roll) {
+  for (const std::string& field : tmpl.mutable_fields)
+    if (field == "time") return roll;
+  return 0;
+}
+
 core::Bytes block_bytes(const BlockTemplate& tmpl, const CoinbaseSpec& spec,
                         std::span<const std::uint8_t> extranonce, const core::HeaderBytes& header) {
   const CoinbaseTx coinbase = build_coinbase_tx(tmpl, spec, extranonce);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/header.h"
 #include "core/job.h"
@@ -26,6 +27,16 @@ enum class NtimeChoice { curtime, mintime };
 // when given). Throws std::invalid_argument when the spec cannot build a coinbase.
 core::Job job_from_template(const BlockTemplate& tmpl, const CoinbaseSpec& spec,
                             std::string source_id, NtimeChoice ntime = NtimeChoice::curtime);
+
+// The header version a job mines with: the template's version, every bit of vbrequired, and the
+// bit of each deployment in `signal` that the template offers in vbavailable (BIP 9). Names it
+// does not offer are appended to `not_offered` (when given) and not signalled.
+std::uint32_t signalled_version(const BlockTemplate& tmpl, std::span<const std::string> signal,
+                                std::vector<std::string>* not_offered = nullptr);
+
+// How far a job may roll nTime: `roll` seconds when the template lists "time" in "mutable",
+// otherwise 0 (BIP 23: without it the time is fixed).
+std::uint32_t allowed_ntime_roll(const BlockTemplate& tmpl, std::uint32_t roll);
 
 // The block for a solved header. The header's merkle root is not checked: a caller that wants a
 // block to fail (a test) may pass any header.
