@@ -27,7 +27,29 @@ std::uint64_t total_hashes(host::Scheduler& scheduler) {
   return sum;
 }
 
-double percentile(std::vector<double> sorted, double p) {
+}  // namespace
+
+core::Job bench_job(std::uint64_t n, bool clean, double share_difficulty) {
+  core::Job job;
+  job.job_id = "bench" + std::to_string(n);
+  job.source_id = "bench";
+  job.version = 0x20000000u;
+  job.version_mask = 0x1fffe000u;
+  for (int i = 0; i < 8; ++i)
+    job.prev_hash[std::size_t(i)] = std::uint8_t(n >> (8 * i));
+  job.coinbase_prefix = {0x01, 0x00, 0x00, 0x00, 0x01};
+  job.coinbase_suffix = {0xff, 0xff, 0xff, 0xff, 0x00};
+  job.extranonce1 = {0xa5, 0x55, 0x02, 0x6b};
+  job.extranonce2_size = 8;
+  job.nbits = 0x1703a30c;  // a mainnet difficulty: no block candidates
+  job.ntime = 1700000000u;
+  job.share_target = core::target_from_difficulty(share_difficulty);
+  job.network_target = core::target_from_compact(job.nbits);
+  job.clean = clean;
+  return job;
+}
+
+double percentile(std::vector<double> sorted, double p) {  // a copy, sorted here
   if (sorted.empty()) return 0;
   std::sort(sorted.begin(), sorted.end());
   const auto rank = std::size_t(std::ceil(p * double(sorted.size())));
@@ -53,28 +75,6 @@ std::optional<std::int64_t> wait_all_switched(host::Scheduler& scheduler, std::u
     if (Clock::now() > deadline) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::microseconds(50));
   }
-}
-
-}  // namespace
-
-core::Job bench_job(std::uint64_t n, bool clean, double share_difficulty) {
-  core::Job job;
-  job.job_id = "bench" + std::to_string(n);
-  job.source_id = "bench";
-  job.version = 0x20000000u;
-  job.version_mask = 0x1fffe000u;
-  for (int i = 0; i < 8; ++i)
-    job.prev_hash[std::size_t(i)] = std::uint8_t(n >> (8 * i));
-  job.coinbase_prefix = {0x01, 0x00, 0x00, 0x00, 0x01};
-  job.coinbase_suffix = {0xff, 0xff, 0xff, 0xff, 0x00};
-  job.extranonce1 = {0xa5, 0x55, 0x02, 0x6b};
-  job.extranonce2_size = 8;
-  job.nbits = 0x1703a30c;  // a mainnet difficulty: no block candidates
-  job.ntime = 1700000000u;
-  job.share_target = core::target_from_difficulty(share_difficulty);
-  job.network_target = core::target_from_compact(job.nbits);
-  job.clean = clean;
-  return job;
 }
 
 SchedulerBenchResult run_scheduler_bench(host::Scheduler& scheduler, double seconds) {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "host/scheduler.h"
@@ -44,6 +45,14 @@ struct SwitchBenchResult {
 };
 
 SwitchBenchResult run_switch_bench(host::Scheduler& scheduler, const SwitchBenchOptions& options);
+
+// Waits until every device hashes generation `g` or later; returns the latest time (steady
+// clock, ns) a device stamped for starting on it, or nullopt at the deadline.
+std::optional<std::int64_t> wait_all_switched(host::Scheduler& scheduler, std::uint64_t g,
+                                              std::chrono::steady_clock::time_point deadline);
+
+// The p-quantile (0..1) of `values` (nearest rank); 0 for none.
+double percentile(std::vector<double> values, double p);
 
 // The synthetic job both benchmarks hash: `n` makes each one distinct (a new block when clean).
 core::Job bench_job(std::uint64_t n, bool clean, double share_difficulty);

@@ -79,6 +79,11 @@ void add_bench(CLI::App& app, BenchArgs& a, OptionalText& text) {
                   "measure the latency from a verified share to its mining.submit on the socket");
   add_optional(bench, "--shares", a.shares, "shares to submit with --submit (default 1000)")
       ->type_name("N");
+  bench->add_flag("--node-tip", a.node_tip,
+                  "measure a new tip on the node (--node, regtest: generatetoaddress to --payout) "
+                  "-> every worker hashing on it");
+  add_optional(bench, "--tips", a.tips, "new tips to make with --node-tip (default 50)")
+      ->type_name("N");
 }
 
 // Pool options are global, so `hashrig -o URL -u USER -p PASS` mines without a subcommand.
@@ -225,9 +230,19 @@ void fill_optionals(CLI::App& app, ParsedLine& line, const OptionalText& text) {
 }
 
 int dispatch(CLI::App& app, ParsedLine& line, CliContext& ctx) {
-  const bool mining =
-      app.got_subcommand("mine") || !line.mine.urls.empty() || line.mine.config || line.mine.node;
+  const bool bench = app.got_subcommand("bench");
+  if (bench && (!line.mine.urls.empty() || line.mine.config))
+    throw UsageError("bench: pools (-o, --config) are for mining; bench --submit has its own");
+  const bool mining = !bench && (app.got_subcommand("mine") || !line.mine.urls.empty() ||
+                                 line.mine.config || line.mine.node);
   if (!mining) check_mine_only(app);
+  if (bench && line.bench.node_tip) {
+    if (!line.mine.node)
+      throw UsageError("--node-tip: needs --node URL, its credentials and --payout");
+    line.bench.node = &line.mine;
+  } else if (bench && line.mine.node) {
+    throw UsageError("--node: for bench, only with --node-tip");
+  }
   if (!line.mine.node) {
     if (const char* option = first_node_only_option(line.mine))
       throw UsageError(std::string(option) + ": only with --node URL");
@@ -237,7 +252,7 @@ int dispatch(CLI::App& app, ParsedLine& line, CliContext& ctx) {
     line.blocks.journal = line.mine.journal;
     return run_blocks(line.blocks, ctx);
   }
-  if (line.mine.journal && !mining)
+  if (line.mine.journal && !mining && !line.bench.node_tip)
     throw UsageError("--journal: only with --node URL or the blocks command");
   if (app.got_subcommand("hash")) return run_hash(line.hash, ctx);
   if (app.got_subcommand("scan")) return run_scan(line.scan, ctx);

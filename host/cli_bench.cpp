@@ -77,8 +77,10 @@ nlohmann::ordered_json to_json(const bench::KernelBenchResult& r) {
 // --scheduler / --switch: the scheduler benchmarks, with their own defaults for threads (one
 // worker per physical core).
 int run_bench_mode(const BenchArgs& args, CliContext& ctx) {
-  if (int(args.scheduler) + int(args.switch_latency) + int(args.submit_latency) > 1) {
-    throw UsageError("--scheduler, --switch and --submit: choose one benchmark");
+  if (int(args.scheduler) + int(args.switch_latency) + int(args.submit_latency) +
+          int(args.node_tip) >
+      1) {
+    throw UsageError("--scheduler, --switch, --submit and --node-tip: choose one benchmark");
   }
   BenchModeArgs mode;
   if (args.threads) {
@@ -97,7 +99,12 @@ int run_bench_mode(const BenchArgs& args, CliContext& ctx) {
     mode.shares = unsigned(
         parse_argument("--shares", [&] { return parse_unsigned(*args.shares, 1, 1000000); }));
   }
+  if (args.tips) {
+    mode.tips =
+        unsigned(parse_argument("--tips", [&] { return parse_unsigned(*args.tips, 1, 100000); }));
+  }
   if (args.submit_latency) return run_bench_submit(args, mode, ctx);
+  if (args.node_tip) return run_bench_node_tip(args, mode, ctx);
   return args.scheduler ? run_bench_scheduler(args, mode, ctx) : run_bench_switch(args, mode, ctx);
 }
 
@@ -105,8 +112,9 @@ int run_bench_mode(const BenchArgs& args, CliContext& ctx) {
 
 int run_bench(const BenchArgs& args, CliContext& ctx) {
   if (args.kernel) check_kernel_name(args.kernel_option, *args.kernel);
-  if (args.scheduler || args.switch_latency || args.submit_latency)
+  if (args.scheduler || args.switch_latency || args.submit_latency || args.node_tip)
     return run_bench_mode(args, ctx);
+  if (args.tips) throw UsageError("--tips: only with --node-tip");
   if (args.switches) throw UsageError("--switches: only with --switch");
   if (args.shares) throw UsageError("--shares: only with --submit");
   bench::KernelBenchOptions options;

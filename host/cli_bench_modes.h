@@ -13,10 +13,12 @@ struct BenchModeArgs {
   double seconds = 3;
   unsigned switches = 200;
   unsigned shares = 1000;
+  unsigned tips = 50;
 };
 
 int run_bench_scheduler(const BenchArgs& args, const BenchModeArgs& mode, CliContext& ctx);
 int run_bench_switch(const BenchArgs& args, const BenchModeArgs& mode, CliContext& ctx);
 int run_bench_submit(const BenchArgs& args, const BenchModeArgs& mode, CliContext& ctx);
+int run_bench_node_tip(const BenchArgs& args, const BenchModeArgs& mode, CliContext& ctx);
 
 }  // namespace hashrig::host

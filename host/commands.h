@@ -30,6 +30,8 @@ struct ScanArgs {
 };
 int run_scan(const ScanArgs& args, CliContext& ctx);
 
+struct MineArgs;
+
 // hashrig bench [--kernel K] [--threads N] [--seconds S] [--json]; also plain `hashrig`.
 // hashrig bench --scheduler | --switch [--switches N]: the scheduler's overhead and switch latency.
 struct BenchArgs {
@@ -43,6 +45,9 @@ struct BenchArgs {
   std::optional<std::string> switches;  // --switches N for --switch (default 200)
   bool submit_latency = false;          // --submit: verified share -> mining.submit on the socket
   std::optional<std::string> shares;    // --shares N for --submit (default 1000)
+  bool node_tip = false;  // --node-tip: new tip on the node -> every worker on it (with --node)
+  std::optional<std::string> tips;  // --tips N for --node-tip (default 50)
+  const MineArgs* node = nullptr;   // the --node options, for --node-tip
 };
 int run_bench(const BenchArgs& args, CliContext& ctx);
 

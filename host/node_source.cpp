@@ -78,6 +78,24 @@ bool NodeSource::start(const std::function<bool(std::chrono::milliseconds)>& wai
                        "; paying to " + payout.text + " (" +
                        std::string(node::to_string(payout.type)) + ")");
 
+  node::FeedEvents feed_events;
+  feed_events.updated = [this](std::shared_ptr<const node::BlockTemplate> t) { on_template(t); };
+  feed_events.log = [this](bool warning, const std::string& text) {
+    if (warning)
+      m_log.warning(kTag, text);
+    else
+      m_log.debug(kTag, text);
+  };
+  m_feed = std::make_unique<node::TemplateFeed>(m_options.endpoint, m_options.credentials,
+                                                m_options.feed, std::move(feed_events));
+  m_scheduler.set_sink(kNodeSourceId, this);
+  m_started = true;
+  if (!m_options.submit_blocks) {
+    m_log.info(kTag, "blocks found are NOT submitted (benchmark)");
+    m_feed->start();
+    return true;
+  }
+
   try {
     m_journal = std::make_unique<node::BlockJournal>(m_options.journal);
   } catch (const node::JournalError& e) {
@@ -99,19 +117,6 @@ bool NodeSource::start(const std::function<bool(std::chrono::milliseconds)>& wai
   m_submitter = std::make_unique<node::BlockSubmitter>(
       *m_journal, std::make_unique<node::RpcClient>(m_options.endpoint, m_options.credentials),
       m_node, m_options.submitter, std::move(submitter_events));
-
-  node::FeedEvents feed_events;
-  feed_events.updated = [this](std::shared_ptr<const node::BlockTemplate> t) { on_template(t); };
-  feed_events.log = [this](bool warning, const std::string& text) {
-    if (warning)
-      m_log.warning(kTag, text);
-    else
-      m_log.debug(kTag, text);
-  };
-  m_feed = std::make_unique<node::TemplateFeed>(m_options.endpoint, m_options.credentials,
-                                                m_options.feed, std::move(feed_events));
-  m_scheduler.set_sink(kNodeSourceId, this);
-  m_started = true;
   m_submitter->start();
   m_feed->start();
   return true;
@@ -121,7 +126,7 @@ void NodeSource::stop(std::chrono::milliseconds flush) {
   if (!m_started) return;
   m_started = false;
   m_feed->stop();
-  m_submitter->stop(flush);
+  if (m_submitter) m_submitter->stop(flush);
   m_scheduler.set_sink(kNodeSourceId, nullptr);
 }
 
@@ -153,6 +158,7 @@ void NodeSource::on_template(const std::shared_ptr<const node::BlockTemplate>& t
                                         "time") != tmpl->mutable_fields.end();
     job.ntime_roll = time_mutable ? kNodeNtimeRoll : 0;
     job.clean = !m_last_parent || *m_last_parent != tmpl->prev_hash;
+    if (m_options.bench_target) job.share_target = job.network_target = *m_options.bench_target;
     m_last_parent = tmpl->prev_hash;
     m_published.push_back({job.job_id, tmpl});
     while (m_published.size() > kKeptTemplates)
@@ -170,17 +176,23 @@ void NodeSource::on_template(const std::shared_ptr<const node::BlockTemplate>& t
 
 void NodeSource::submit(const Share& share) {
   if (!share.block_candidate) return;  // the share target is the network target
+  if (!m_options.submit_blocks) return;
   std::shared_ptr<const node::BlockTemplate> tmpl;
   {
     std::lock_guard lock(m_mutex);
     for (const Published& p : m_published)
       if (p.job_id == share.job_id) tmpl = p.tmpl;
-    if (tmpl && m_solved_parent == tmpl->prev_hash) {
+    if (tmpl && std::find(m_solved_parents.begin(), m_solved_parents.end(), tmpl->prev_hash) !=
+                    m_solved_parents.end()) {
       m_log.debug(kTag, "another block on parent " + core::to_hex_reversed(tmpl->prev_hash) +
                             " not submitted: ours is already in");
       return;
     }
-    if (tmpl) m_solved_parent = tmpl->prev_hash;
+    if (tmpl) {
+      m_solved_parents.push_back(tmpl->prev_hash);
+      while (m_solved_parents.size() > kKeptTemplates)
+        m_solved_parents.pop_front();
+    }
   }
   const std::string hash = core::to_hex_reversed(share.hash);
   if (!tmpl) {
@@ -235,8 +247,14 @@ void NodeSource::on_answer(const node::JournalBlock& block, const nlohmann::json
   }
   totals.rejected.fetch_add(1);
   m_log.error(kTag, what + "REJECTED: " + text);
+  // Blocks on that parent may be submitted again: forget the parents of the rejected block's
+  // height (all of ours there, which is at most one).
   std::lock_guard lock(m_mutex);
-  m_solved_parent.reset();  // blocks on that parent may be submitted again
+  std::erase_if(m_solved_parents, [&](const core::Hash256& parent) {
+    for (const Published& p : m_published)
+      if (p.tmpl->prev_hash == parent && p.tmpl->height == block.height) return true;
+    return false;
+  });
 }
 
 }  // namespace hashrig::host

@@ -47,6 +47,11 @@ struct NodeSourceOptions {
   node::FeedOptions feed;
   node::SubmitterOptions submitter;
   std::optional<std::uint64_t> max_blocks;  // stop after this many accepted blocks
+  // false (benchmarks): blocks found are counted and logged, never journaled or submitted.
+  bool submit_blocks = true;
+  // Benchmarks: mine every job at this (harder) target instead of the template's, so the
+  // regtest target's flood of block candidates does not swamp what is measured.
+  std::optional<core::Uint256> bench_target;
 };
 
 inline constexpr const char* kNodeSourceId = "node";
@@ -92,7 +97,7 @@ class NodeSource final : public ShareSink {
   std::deque<Published> m_published;  // the last few templates, for assembling blocks
   std::uint64_t m_job_seq = 0;
   std::optional<core::Hash256> m_last_parent;
-  std::optional<core::Hash256> m_solved_parent;  // a block on it went to the journal
+  std::deque<core::Hash256> m_solved_parents;  // ours is journaled on these (the last few)
   std::vector<std::string> m_warned_signals;
   std::atomic<std::uint64_t> m_accepted{0};
   bool m_started = false;

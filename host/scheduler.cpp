@@ -133,8 +133,13 @@ void Scheduler::verify_loop() {
 void Scheduler::route(const Share& share) {
   const std::string& device = m_stats.device(share.device).id;
   if (share.block_candidate) {
-    m_log.info("sched", "BLOCK CANDIDATE: " + share_text(share, device) + ", header " +
-                            core::to_hex(share.header));
+    // The first candidate of a job at info; more of the same job (only at test-network
+    // difficulties, where half the nonces are blocks) at debug.
+    const LogLevel level = share.job_id == m_last_candidate_job ? LogLevel::debug : LogLevel::info;
+    m_last_candidate_job = share.job_id;
+    m_log.log(
+        level, "sched",
+        "BLOCK CANDIDATE: " + share_text(share, device) + ", header " + core::to_hex(share.header));
   } else {
     m_log.debug("sched",
                 std::string(share.stale ? "stale share: " : "share: ") + share_text(share, device));

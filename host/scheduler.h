@@ -56,6 +56,7 @@ class Scheduler {
   void route(const Share& share);
 
   Logger& m_log;
+  std::string m_last_candidate_job;  // route() only (the verification thread)
   JobBoard m_board;
   CandidateQueue m_candidates;
   Stats m_stats;

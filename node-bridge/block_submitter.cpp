@@ -1,6 +1,7 @@
 // The submission loop: journal row -> submitblock -> journal answer, retrying what got no answer.
 #include "node-bridge/block_submitter.h"
 
+#include <algorithm>
 #include <random>
 
 #include "core/backoff.h"
@@ -55,6 +56,7 @@ void BlockSubmitter::start() {
 void BlockSubmitter::submit(std::int64_t id) {
   {
     std::lock_guard lock(m_mutex);
+    if (std::find(m_queue.begin(), m_queue.end(), id) != m_queue.end()) return;  // queued
     m_queue.push_back(id);
   }
   m_wake.notify_all();

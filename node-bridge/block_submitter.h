@@ -45,7 +45,7 @@ class BlockSubmitter {
   ~BlockSubmitter();  // stop(0)
 
   void start();                  // queues the journal's pending blocks for `node`, starts
-  void submit(std::int64_t id);  // a block just recorded in the journal
+  void submit(std::int64_t id);  // a block just recorded in the journal (once if queued)
   // Waits up to `flush` for the queue to empty, then cancels the call in progress. What is left
   // stays pending in the journal for the next run. Returns the number left.
   std::size_t stop(std::chrono::milliseconds flush);

@@ -176,13 +176,14 @@ nlohmann::json RpcClient::call(std::string_view method, const nlohmann::json& pa
   const std::string where = std::string(method) + " (node " + m_endpoint.host + ":" +
                             std::to_string(m_endpoint.port) + ")";
   const auto deadline = Clock::now() + deadline_in;
-  const auto unavailable = [&](const std::string& what) -> RpcUnavailable {
-    if (m_cancelled) return RpcCancelled();
-    return RpcUnavailable(where + ": " + what);
+  // Every failure goes through here, so a call cancel() interrupted reads as cancelled.
+  const auto unavailable = [&](const std::string& what) {
+    if (m_cancelled) throw RpcCancelled();
+    throw RpcUnavailable(where + ": " + what);
   };
   const auto timed_out = [&](const char* step) {
-    return unavailable(std::string(step) + " timed out after " +
-                       std::to_string(deadline_in.count()) + " ms");
+    unavailable(std::string(step) + " timed out after " + std::to_string(deadline_in.count()) +
+                " ms");
   };
   if (m_cancelled) throw RpcCancelled();
 
@@ -216,19 +217,27 @@ nlohmann::json RpcClient::call(std::string_view method, const nlohmann::json& pa
             deadline);
         if (!ec) {
           resolver.cancel();
-          throw timed_out("resolving the host");
+          timed_out("resolving the host");
         }
-        if (*ec) throw unavailable("cannot resolve the host: " + ec->message());
+        if (*ec) unavailable("cannot resolve the host: " + ec->message());
         io.endpoints = std::move(results);
       }
       const auto ec = io.run(
           [&](auto handler) { asio::async_connect(io.socket, *io.endpoints, handler); }, deadline);
-      if (!ec) throw timed_out("connect");
+      if (!ec) timed_out("connect");
       if (*ec) {
         io.close();
-        throw unavailable("cannot connect: " + ec->message());
+        unavailable("cannot connect: " + ec->message());
       }
-      io.socket.set_option(tcp::no_delay(true));
+      // A connect to a free local port in the ephemeral range can land on itself (TCP
+      // simultaneous open) and would then hold the node's port while it restarts.
+      error_code local_ec, remote_ec;
+      if (io.socket.local_endpoint(local_ec) == io.socket.remote_endpoint(remote_ec)) {
+        io.close();
+        unavailable("cannot connect: nobody is listening (the connection met itself)");
+      }
+      error_code ignored;
+      io.socket.set_option(tcp::no_delay(true), ignored);
       io.connected = true;
     }
 
@@ -243,22 +252,22 @@ nlohmann::json RpcClient::call(std::string_view method, const nlohmann::json& pa
 
     auto ec =
         io.run([&](auto handler) { http::async_write(io.socket, request, handler); }, deadline);
-    if (!ec) throw timed_out("sending the request");
+    if (!ec) timed_out("sending the request");
     if (*ec) {
       io.close();
       if (reused && attempt == 0 && is_reset(*ec)) continue;  // the node closed an idle connection
-      throw unavailable("sending the request failed: " + ec->message());
+      unavailable("sending the request failed: " + ec->message());
     }
 
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBytes);
     ec = io.run([&](auto handler) { http::async_read(io.socket, io.buffer, parser, handler); },
                 deadline);
-    if (!ec) throw timed_out("waiting for the answer");
+    if (!ec) timed_out("waiting for the answer");
     if (*ec) {
       io.close();
       if (reused && attempt == 0 && is_reset(*ec) && !parser.got_some()) continue;
-      throw unavailable("reading the answer failed: " + ec->message());
+      unavailable("reading the answer failed: " + ec->message());
     }
     http::response<http::string_body> response = parser.release();
     if (!response.keep_alive()) io.close();
@@ -270,33 +279,33 @@ nlohmann::json RpcClient::call(std::string_view method, const nlohmann::json& pa
         m_authorization = "Basic " + base64(read_cookie(m_credentials.cookie_file));
         continue;
       }
-      throw unavailable(
+      unavailable(
           "the node refused the credentials (HTTP 401): check --node-user/--node-pass or "
           "--node-cookie");
     }
     const std::string content_type(response[http::field::content_type]);
     const auto not_a_reply = [&](const std::string& what) {
-      return unavailable("HTTP " + std::to_string(status) +
-                         (content_type.empty() ? "" : " (" + content_type + ")") + ", " + what +
-                         ": " + quote_body(response.body()));
+      unavailable("HTTP " + std::to_string(status) +
+                  (content_type.empty() ? "" : " (" + content_type + ")") + ", " + what + ": " +
+                  quote_body(response.body()));
     };
     nlohmann::json reply = nlohmann::json::parse(response.body(), nullptr, false);
-    if (reply.is_discarded() || !reply.is_object()) throw not_a_reply("not a JSON-RPC reply");
+    if (reply.is_discarded() || !reply.is_object()) not_a_reply("not a JSON-RPC reply");
     const auto reply_id = reply.find("id");
     if (reply_id == reply.end() || *reply_id != id)
-      throw not_a_reply("the reply's id is not " + std::to_string(id));
+      not_a_reply("the reply's id is not " + std::to_string(id));
     const auto error = reply.find("error");
     if (error != reply.end() && !error->is_null()) {
       if (!error->is_object() || !error->contains("code") || !(*error)["code"].is_number_integer())
-        throw not_a_reply("an error without an integer code");
+        not_a_reply("an error without an integer code");
       const auto message = error->find("message");
       throw RpcError(std::string(method), (*error)["code"].get<int>(),
                      message != error->end() && message->is_string() ? message->get<std::string>()
                                                                      : error->dump());
     }
     const auto result = reply.find("result");
-    if (result == reply.end()) throw not_a_reply("neither result nor error");
-    if (status != 200) throw not_a_reply("a result with a failure status");
+    if (result == reply.end()) not_a_reply("neither result nor error");
+    if (status != 200) not_a_reply("a result with a failure status");
     return std::move(*result);
   }
 }
