@@ -151,6 +151,10 @@ void add_node(CLI::App& app, MineArgs& a) {
                "ask the node for its best block this often, besides longpoll (default 250; 0: off)")
       ->type_name("MS")
       ->group(group);
+  add_optional(&app, "--node-zmq", a.node_zmq,
+               "the node's zmqpubhashblock endpoint: a new block is seen at once")
+      ->type_name("tcp://HOST:PORT")
+      ->group(group);
   add_optional(&app, "--journal", a.journal,
                "the block journal (default ~/.local/state/hashrig/blocks.sqlite3)")
       ->type_name("FILE")

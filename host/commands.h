@@ -96,7 +96,8 @@ struct MineArgs {
   std::vector<std::string> signal;  // deployments to signal (vbavailable names)
   std::optional<std::string> max_blocks;
   std::optional<std::string> tip_poll_ms;
-  std::optional<std::string> journal;  // the block journal; also read by `blocks`
+  std::optional<std::string> node_zmq;  // the node's zmqpubhashblock endpoint
+  std::optional<std::string> journal;   // the block journal; also read by `blocks`
 };
 int run_mine(const MineArgs& args, CliContext& ctx);
 

@@ -28,8 +28,17 @@ TemplateFeed::~TemplateFeed() {
 }
 
 void TemplateFeed::start() {
+  if (!m_options.zmq_endpoint.empty()) {
+    m_zmq = std::make_unique<ZmqTipListener>(m_options.zmq_endpoint, [this](const std::string&) {
+      {
+        std::lock_guard lock(m_mutex);
+        m_poked = true;
+      }
+      m_wake.notify_all();
+    });
+  }
   m_template_thread = std::thread([this] { template_loop(); });
-  if (m_options.tip_poll.count() > 0) m_tip_thread = std::thread([this] { tip_loop(); });
+  if (m_options.tip_poll.count() > 0 || m_zmq) m_tip_thread = std::thread([this] { tip_loop(); });
 }
 
 void TemplateFeed::stop() {
@@ -42,6 +51,7 @@ void TemplateFeed::stop() {
   m_tip_rpc->cancel();
   if (m_template_thread.joinable()) m_template_thread.join();
   if (m_tip_thread.joinable()) m_tip_thread.join();
+  if (m_zmq) m_zmq->stop();
 }
 
 std::shared_ptr<const BlockTemplate> TemplateFeed::current() const {
@@ -112,9 +122,19 @@ void TemplateFeed::template_loop() {
   }
 }
 
+void TemplateFeed::wait_for_tip_check() {
+  std::unique_lock lock(m_mutex);
+  const auto woken = [&] { return m_stopping || m_poked; };
+  if (m_options.tip_poll.count() > 0)
+    m_wake.wait_for(lock, m_options.tip_poll, woken);
+  else
+    m_wake.wait(lock, woken);
+  m_poked = false;
+}
+
 void TemplateFeed::tip_loop() {
   while (true) {
-    wait(m_options.tip_poll);
+    wait_for_tip_check();
     {
       std::lock_guard lock(m_mutex);
       if (m_stopping) return;

@@ -5,7 +5,8 @@
 //     longpollid is asked again every `refresh`;
 //   - the tip poll asks getbestblockhash every `tip_poll` and, when the tip is not the current
 //     template's parent, fetches a template at once (for nodes without longpoll, or a longpoll
-//     that is slow to return).
+//     that is slow to return); with `zmq_endpoint` a ZMQ "hashblock" notification makes it look
+//     at once as well.
 // A call that fails (no answer, a JSON-RPC error, a template that does not parse or carries a
 // rule hashrig does not understand) is logged with what was wrong and retried with backoff; the
 // previous template stays current meanwhile, so mining goes on.
@@ -22,6 +23,7 @@
 
 #include "node-bridge/rpc_client.h"
 #include "node-bridge/template.h"
+#include "node-bridge/zmq_tip.h"
 
 namespace hashrig::node {
 
@@ -32,6 +34,7 @@ struct FeedOptions {
   std::chrono::milliseconds longpoll_deadline{600'000};
   std::chrono::milliseconds retry_initial{250};
   std::chrono::milliseconds retry_max{10'000};
+  std::string zmq_endpoint;  // the node's zmqpubhashblock, e.g. tcp://127.0.0.1:28332; "" = none
 };
 
 // The request every call sends (BIP 22/23 capabilities, the segwit rule).
@@ -62,6 +65,8 @@ class TemplateFeed {
   std::shared_ptr<const BlockTemplate> offer(const nlohmann::json& result, const char* via,
                                              bool from_longpoll);
   void wait(std::chrono::milliseconds delay);
+  // Waits for the next tip check: `tip_poll`, or a ZMQ notification, whichever comes first.
+  void wait_for_tip_check();
 
   FeedOptions m_options;
   FeedEvents m_events;
@@ -72,6 +77,8 @@ class TemplateFeed {
   std::condition_variable m_wake;
   std::shared_ptr<const BlockTemplate> m_current;
   bool m_stopping = false;
+  bool m_poked = false;  // ZMQ said there is a new block
+  std::unique_ptr<ZmqTipListener> m_zmq;
   std::mutex m_offer_mutex;  // one offer() at a time
   std::thread m_template_thread;
   std::thread m_tip_thread;

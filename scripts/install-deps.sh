@@ -8,7 +8,7 @@ packages=(
   clang clang-format
   libgtest-dev libgmock-dev
   libcli11-dev nlohmann-json3-dev
-  libhwloc-dev libboost-dev libssl-dev openssl libsqlite3-dev
+  libhwloc-dev libboost-dev libssl-dev openssl libsqlite3-dev libzmq3-dev
   ocl-icd-opencl-dev opencl-clhpp-headers opencl-c-headers pocl-opencl-icd
 )
 
