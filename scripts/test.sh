@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test: the dev build, the whole suite again
 # under AddressSanitizer + UndefinedBehaviorSanitizer, and the concurrent suites (scheduler,
-# pool client, test pool) under ThreadSanitizer.
+# pool client, test pool, node client, test node) under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -14,8 +14,9 @@ for preset in dev asan; do
   echo "== $preset: test"
   ctest --preset "$preset" -j "$jobs"
 done
-echo "== tsan: configure, build and test the concurrent suites (scheduler, pool client, test pool)"
-tsan_suites=(hashrig_host_tests hashrig_stratum_client_tests hashrig_pool_tests)
+echo "== tsan: configure, build and test the concurrent suites (scheduler, pool and node clients, test pool and node)"
+tsan_suites=(hashrig_host_tests hashrig_stratum_client_tests hashrig_pool_tests
+             hashrig_node_client_tests hashrig_test_node_tests)
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j "$jobs" --target "${tsan_suites[@]}"
 ctest --preset tsan -j "$jobs" -L "$(IFS='|'; echo "${tsan_suites[*]}")"
