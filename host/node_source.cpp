@@ -220,9 +220,17 @@ void NodeSource::submit(const Share& share) {
   try {
     id = m_journal->record(hash, tmpl->height, hex, m_node, unix_ms());
   } catch (const node::JournalError& e) {
-    // Not durable and not submitted: the whole block goes to the log, to submit by hand.
+    // Not durable: submitted from memory all the same, and the whole block goes to the log so
+    // it can be submitted by hand if hashrig stops before the node answers.
     m_log.error(kTag, std::string(e.what()) + "; block " + hash +
-                          " is NOT journaled; submit it with submitblock: " + hex);
+                          " is NOT journaled, submitting it from memory: " + hex);
+    node::JournalBlock block;
+    block.hash = hash;
+    block.height = tmpl->height;
+    block.found_at_ms = unix_ms();
+    block.node = m_node;
+    block.block_hex = std::move(hex);
+    m_submitter->submit_unjournaled(std::move(block));
     return;
   }
   m_submitter->submit(id);

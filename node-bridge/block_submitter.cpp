@@ -45,7 +45,7 @@ void BlockSubmitter::start() {
   {
     std::lock_guard lock(m_mutex);
     for (const JournalBlock& b : pending)
-      m_queue.push_back(b.id);
+      m_queue.push_back({b.id, nullptr});
   }
   if (!pending.empty() && m_events.log)
     m_events.log(false, std::to_string(pending.size()) +
@@ -56,10 +56,42 @@ void BlockSubmitter::start() {
 void BlockSubmitter::submit(std::int64_t id) {
   {
     std::lock_guard lock(m_mutex);
-    if (std::find(m_queue.begin(), m_queue.end(), id) != m_queue.end()) return;  // queued
-    m_queue.push_back(id);
+    if (std::any_of(m_queue.begin(), m_queue.end(), [&](const Entry& e) { return e.id == id; }))
+      return;  // queued already
+    m_queue.push_back({id, nullptr});
   }
   m_wake.notify_all();
+}
+
+void BlockSubmitter::submit_unjournaled(JournalBlock block) {
+  block.id = 0;
+  {
+    std::lock_guard lock(m_mutex);
+    m_queue.push_back({0, std::make_shared<JournalBlock>(std::move(block))});
+  }
+  m_wake.notify_all();
+}
+
+void BlockSubmitter::note_failure(const Entry& entry, const std::string& failure) {
+  if (entry.unjournaled) {
+    entry.unjournaled->attempts += 1;
+    entry.unjournaled->last_error = failure;
+    return;
+  }
+  try {
+    m_journal.record_failed_attempt(entry.id, now_ms(), failure);
+  } catch (const JournalError& e) {
+    if (m_events.log) m_events.log(true, e.what());
+  }
+}
+
+void BlockSubmitter::note_answer(const Entry& entry, const std::string& answer) {
+  if (entry.unjournaled) return;
+  try {
+    m_journal.record_answer(entry.id, now_ms(), answer);
+  } catch (const JournalError& e) {
+    if (m_events.log) m_events.log(true, std::string(e.what()) + "; the answer was " + answer);
+  }
 }
 
 std::size_t BlockSubmitter::queued() const {
@@ -88,19 +120,37 @@ void BlockSubmitter::run() {
   core::Backoff backoff(m_options.retry_initial, m_options.retry_max, 2.0, 0.2,
                         std::random_device{}());
   for (;;) {
-    std::int64_t id = 0;
+    Entry entry;
     {
       std::unique_lock lock(m_mutex);
       m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
       if (m_stopping) return;
-      id = m_queue.front();
+      entry = m_queue.front();
     }
     const auto pop = [&] {
       std::lock_guard lock(m_mutex);
       m_queue.pop_front();
       m_wake.notify_all();
     };
-    const std::optional<JournalBlock> block = m_journal.find(id);
+    const auto retry_later = [&](std::chrono::milliseconds delay) {
+      std::unique_lock lock(m_mutex);
+      m_wake.wait_for(lock, delay, [&] { return m_stopping; });
+    };
+    std::optional<JournalBlock> block;
+    if (entry.unjournaled) {
+      block = *entry.unjournaled;
+    } else {
+      try {
+        block = m_journal.find(entry.id);
+      } catch (const JournalError& e) {
+        const auto delay = backoff.next();
+        if (m_events.log)
+          m_events.log(true, std::string(e.what()) + "; reading it again in " +
+                                 std::to_string(delay.count()) + " ms");
+        retry_later(delay);
+        continue;
+      }
+    }
     if (!block || !block->pending()) {
       pop();
       continue;
@@ -124,20 +174,19 @@ void BlockSubmitter::run() {
     }
 
     if (!failure.empty()) {
-      m_journal.record_failed_attempt(id, now_ms(), failure);
+      note_failure(entry, failure);
       const auto delay = backoff.next();
       if (m_events.log)
         m_events.log(true, "block " + block->hash + " (height " + std::to_string(block->height) +
                                ") not submitted yet, attempt " +
                                std::to_string(block->attempts + 1) + ": " + failure +
                                "; retrying in " + std::to_string(delay.count()) + " ms");
-      std::unique_lock lock(m_mutex);
-      m_wake.wait_for(lock, delay, [&] { return m_stopping; });
+      retry_later(delay);
       continue;
     }
 
     backoff.reset();
-    m_journal.record_answer(id, now_ms(), answer.dump());
+    note_answer(entry, answer.dump());
     if (m_events.answered) {
       JournalBlock answered = *block;
       answered.attempts += 1;

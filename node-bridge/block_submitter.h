@@ -46,13 +46,23 @@ class BlockSubmitter {
 
   void start();                  // queues the journal's pending blocks for `node`, starts
   void submit(std::int64_t id);  // a block just recorded in the journal (once if queued)
+  // A block the journal could not take (disk full, I/O error): submitted from memory all the
+  // same, retried the same way, but lost if hashrig stops before the node answers.
+  void submit_unjournaled(JournalBlock block);
   // Waits up to `flush` for the queue to empty, then cancels the call in progress. What is left
   // stays pending in the journal for the next run. Returns the number left.
   std::size_t stop(std::chrono::milliseconds flush);
   std::size_t queued() const;
 
  private:
+  struct Entry {
+    std::int64_t id = 0;                        // in the journal, or
+    std::shared_ptr<JournalBlock> unjournaled;  // only here
+  };
   void run();
+  // The journal's writes, which must not end the submitter when the disk fails.
+  void note_failure(const Entry& entry, const std::string& failure);
+  void note_answer(const Entry& entry, const std::string& answer);
 
   BlockJournal& m_journal;
   std::unique_ptr<RpcClient> m_rpc;
@@ -62,7 +72,7 @@ class BlockSubmitter {
 
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
-  std::deque<std::int64_t> m_queue;
+  std::deque<Entry> m_queue;
   bool m_busy = false;  // a block is being submitted (it is still at the queue's front)
   bool m_stopping = false;
   std::thread m_thread;

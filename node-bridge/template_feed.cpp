@@ -76,7 +76,6 @@ std::shared_ptr<const BlockTemplate> TemplateFeed::offer(const nlohmann::json& r
     if (m_current && !from_longpoll && m_current->prev_hash == parsed->prev_hash &&
         m_current->height == parsed->height)
       return parsed;
-    if (m_current && m_current->height > parsed->height) return parsed;  // a late answer
     if (m_current && m_current->prev_hash == parsed->prev_hash && parsed->longpoll_id &&
         m_current->longpoll_id == parsed->longpoll_id)
       return parsed;  // the same work (the tip poll brought it first)

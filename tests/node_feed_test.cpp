@@ -326,6 +326,36 @@ TEST_F(NodeSubmitterTest, ANewSubmitterTakesOverWhatTheLastOneLeftPending) {
   EXPECT_TRUE(journal.find(id)->accepted());
 }
 
+TEST_F(NodeSubmitterTest, ABlockTheJournalCouldNotTakeIsStillSubmittedFromMemory) {
+  TestNode node;
+  const std::uint16_t port = node.start();
+  BlockJournal journal(m_dir / "blocks.sqlite3");
+  JournalBlock block;
+  block.hash = "unjournaled";
+  block.height = 1;
+  block.block_hex = solve_block(node);
+  node.fail_http(2, "submitblock");  // and it needs retries too
+  std::mutex mutex;
+  std::vector<int> attempts;
+  SubmitterEvents events;
+  events.answered = [&](const JournalBlock& b, const nlohmann::json& a) {
+    std::lock_guard lock(mutex);
+    if (a.is_null()) attempts.push_back(b.attempts);
+  };
+  const auto [user, password] = node.credentials();
+  BlockSubmitter submitter(journal,
+                           std::make_unique<RpcClient>(NodeEndpoint{"127.0.0.1", port, "/"},
+                                                       RpcCredentials{user, password, {}}),
+                           "n", quick_submitter(), events);
+  submitter.start();
+  submitter.submit_unjournaled(block);
+  ASSERT_TRUE(node.wait_for([](const auto& s) { return s.accepted.size() == 1; }, 10s));
+  EXPECT_EQ(submitter.stop(5s), 0u);
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts[0], 3) << "two HTML pages, then the answer";
+  EXPECT_TRUE(journal.all().empty());
+}
+
 TEST_F(NodeSubmitterTest, EveryAnswerIsFinalAndKeptAsGiven) {
   TestNode node;
   const std::uint16_t port = node.start();
