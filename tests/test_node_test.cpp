@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "node/hand_built_block.h"
+#include "node/node_process.h"
 #include "node/rpc_test_client.h"
 #include "node/test_node.h"
 
@@ -713,86 +714,6 @@ TEST(NodePersistence, StartupImportOnlyOnAFreshDatadir) {
 
 // --- the program ----------------------------------------------------------------------------
 
-class NodeProcess {
- public:
-  explicit NodeProcess(std::vector<std::string> args) {
-    int in[2];
-    int out[2];
-    if (::pipe(in) != 0 || ::pipe(out) != 0) throw std::runtime_error("pipe");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    for (int fd : {in[0], in[1], out[0], out[1]})
-      posix_spawn_file_actions_addclose(&actions, fd);
-    args.insert(args.begin(), HASHRIG_TEST_NODE_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int rc = posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(in[0]);
-    ::close(out[1]);
-    m_stdin = in[1];
-    m_stdout = out[0];
-    if (rc != 0) throw std::runtime_error("posix_spawn failed");
-  }
-  ~NodeProcess() {
-    close_stdin();
-    if (m_pid > 0) {
-      ::kill(m_pid, SIGKILL);
-      ::waitpid(m_pid, nullptr, 0);
-    }
-    ::close(m_stdout);
-  }
-  std::string read_line(std::chrono::milliseconds timeout = 20s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (m_out.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      pollfd fd{m_stdout, POLLIN, 0};
-      if (::poll(&fd, 1, 50) <= 0) continue;
-      char buffer[4096];
-      const ssize_t n = ::read(m_stdout, buffer, sizeof buffer);
-      if (n <= 0) break;
-      m_out.append(buffer, std::size_t(n));
-    }
-    const std::size_t eol = m_out.find('\n');
-    if (eol == std::string::npos) return {};
-    std::string line = m_out.substr(0, eol);
-    m_out.erase(0, eol + 1);
-    return line;
-  }
-  void write(const std::string& text) { (void)!::write(m_stdin, text.data(), text.size()); }
-  void close_stdin() {
-    if (m_stdin >= 0) ::close(m_stdin);
-    m_stdin = -1;
-  }
-  void kill(int sig) { ::kill(m_pid, sig); }
-  int wait(std::chrono::milliseconds timeout = 20s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-        m_pid = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    return -1;
-  }
-
- private:
-  pid_t m_pid = -1;
-  int m_stdin = -1;
-  int m_stdout = -1;
-  std::string m_out;
-};
-
-std::uint16_t port_of(const std::string& line) {
-  if (line.rfind("port ", 0) != 0) throw std::runtime_error("expected \"port N\", got: " + line);
-  return std::uint16_t(std::stoi(line.substr(5)));
-}
-
 RpcTestClient cookie_client(std::uint16_t port, const std::string& datadir) {
   const std::string cookie = read_text(datadir + "/.cookie");
   return RpcTestClient(port, "__cookie__", cookie.substr(cookie.find(':') + 1));
@@ -800,7 +721,8 @@ RpcTestClient cookie_client(std::uint16_t port, const std::string& datadir) {
 
 TEST(NodeProgram, TakesCommandsAndSummarisesWhenStdinCloses) {
   TempDir dir;
-  NodeProcess node({"--datadir", dir.path, "--txs", "3", "--rule", "!unknownrule"});
+  NodeProcess node(HASHRIG_TEST_NODE_BINARY,
+                   {"--datadir", dir.path, "--txs", "3", "--rule", "!unknownrule"});
   const std::uint16_t port = port_of(node.read_line());
   RpcTestClient client = cookie_client(port, dir.path);
   EXPECT_EQ(client.result("getblockcount"), 0);
@@ -836,7 +758,7 @@ TEST(NodeProgram, KilledAndStartedAgainKeepsTheChain) {
                                          "--import-height", "113"};
   std::string best;
   {
-    NodeProcess node(args);
+    NodeProcess node(HASHRIG_TEST_NODE_BINARY, args);
     RpcTestClient client = cookie_client(port_of(node.read_line()), dir.path);
     EXPECT_EQ(client.result("getblockcount"), 113);
     const json c = load_json(kGbtDir + "case2-mempool-segwit-h114.json");
@@ -849,7 +771,7 @@ TEST(NodeProgram, KilledAndStartedAgainKeepsTheChain) {
     node.kill(SIGKILL);
     EXPECT_EQ(node.wait(), 128 + SIGKILL);
   }
-  NodeProcess node(args);
+  NodeProcess node(HASHRIG_TEST_NODE_BINARY, args);
   RpcTestClient client = cookie_client(port_of(node.read_line()), dir.path);
   EXPECT_EQ(client.result("getblockcount"), 115);
   EXPECT_EQ(client.result("getbestblockhash"), best);
@@ -859,7 +781,7 @@ TEST(NodeProgram, KilledAndStartedAgainKeepsTheChain) {
 }
 
 TEST(NodeProgram, BadUsageExitsWith2) {
-  NodeProcess node({"--port", "seventy"});
+  NodeProcess node(HASHRIG_TEST_NODE_BINARY, {"--port", "seventy"});
   EXPECT_EQ(node.wait(), 2);
 }
 

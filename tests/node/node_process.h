@@ -1,0 +1,109 @@
+// NodeProcess: hashrig-test-node as a process of its own, for tests that kill it: its stdin
+// takes the program's commands, its stdout lines ("port N", "block <hash>", JSON) are read with a
+// timeout. Only stdin, stdout and stderr are passed on to it. The destructor kills it.
+#pragma once
+
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace hashrig::testnode {
+
+class NodeProcess {
+ public:
+  NodeProcess(const std::string& binary, std::vector<std::string> args) {
+    int in[2];
+    int out[2];
+    if (::pipe(in) != 0 || ::pipe(out) != 0) throw std::runtime_error("pipe");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    args.insert(args.begin(), binary);
+    std::vector<char*> argv;
+    for (auto& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const int rc = posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(in[0]);
+    ::close(out[1]);
+    m_stdin = in[1];
+    m_stdout = out[0];
+    if (rc != 0) throw std::runtime_error("posix_spawn failed");
+  }
+  ~NodeProcess() {
+    close_stdin();
+    if (m_pid > 0) {
+      ::kill(m_pid, SIGKILL);
+      ::waitpid(m_pid, nullptr, 0);
+    }
+    ::close(m_stdout);
+  }
+  std::string read_line(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (m_out.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd fd{m_stdout, POLLIN, 0};
+      if (::poll(&fd, 1, 50) <= 0) continue;
+      char buffer[4096];
+      const ssize_t n = ::read(m_stdout, buffer, sizeof buffer);
+      if (n <= 0) break;
+      m_out.append(buffer, std::size_t(n));
+    }
+    const std::size_t eol = m_out.find('\n');
+    if (eol == std::string::npos) return {};
+    std::string line = m_out.substr(0, eol);
+    m_out.erase(0, eol + 1);
+    return line;
+  }
+  void write(const std::string& text) { (void)!::write(m_stdin, text.data(), text.size()); }
+  void close_stdin() {
+    if (m_stdin >= 0) ::close(m_stdin);
+    m_stdin = -1;
+  }
+  void kill(int sig) { ::kill(m_pid, sig); }
+  // Kills it with `sig` and reaps it; returns once it is gone.
+  void kill_and_wait(int sig) {
+    if (m_pid <= 0) return;
+    ::kill(m_pid, sig);
+    ::waitpid(m_pid, nullptr, 0);
+    m_pid = -1;
+  }
+  int wait(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+        m_pid = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+  }
+
+ private:
+  pid_t m_pid = -1;
+  int m_stdin = -1;
+  int m_stdout = -1;
+  std::string m_out;
+};
+
+// The port of a "port N" line; throws on anything else.
+inline std::uint16_t port_of(const std::string& line) {
+  if (line.rfind("port ", 0) != 0) throw std::runtime_error("expected \"port N\", got: " + line);
+  return std::uint16_t(std::stoi(line.substr(5)));
+}
+
+}  // namespace hashrig::testnode
