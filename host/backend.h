@@ -3,8 +3,8 @@
 //
 //   discover  devices()   what the backend found, known once it is constructed
 //   start     start()     one thread (or stream) per device, each pulling work from the JobBoard
-//   set job   set_job()   a job was published: wake idle devices (busy ones switch at their next
-//                         batch boundary by the board's generation counter)
+//   new job   (none)      devices check the board's generation at batch boundaries; idle ones
+//                         sleep in JobBoard::wait_for_newer, which a publish wakes
 //   stop      stop()      stop and join; what was found is already in the candidate queue
 //   stats     the DeviceCounters the scheduler hands to start(), bumped by the devices
 //
@@ -48,7 +48,6 @@ class Backend {
   virtual std::vector<DeviceDescription> devices() const = 0;
   // Starts the devices. Throws std::runtime_error when none could start.
   virtual void start(const BackendContext& ctx) = 0;
-  virtual void set_job(std::uint64_t generation) = 0;
   // Stops and joins every device; safe to call twice, and without start().
   virtual void stop() = 0;
 };

@@ -84,6 +84,9 @@ void add_bench(CLI::App& app, BenchArgs& a, OptionalText& text) {
                   "-> every worker hashing on it");
   add_optional(bench, "--tips", a.tips, "new tips to make with --node-tip (default 50)")
       ->type_name("N");
+  add_optional(bench, "--device", a.device,
+               "benchmark this GPU (cuda:N or opencl:N; `hashrig devices` lists them)")
+      ->type_name("DEVICE");
 }
 
 // Pool options are global, so `hashrig -o URL -u USER -p PASS` mines without a subcommand.
@@ -165,7 +168,8 @@ void add_node(CLI::App& app, MineArgs& a) {
 // works without the `mine` subcommand; used without mining they are an error (kMineOnly).
 constexpr const char* kMineOnly[] = {"--job-file",        "--difficulty",   "--threads",
                                      "--per-pu",          "--no-pin",       "--duration",
-                                     "--status-interval", "--summary-json", "--batch-ms"};
+                                     "--status-interval", "--summary-json", "--batch-ms",
+                                     "--devices",         "--gpu-launch-ms"};
 
 void add_mine(CLI::App& app, MineArgs& a) {
   app.add_subcommand("mine",
@@ -199,6 +203,15 @@ void add_mine(CLI::App& app, MineArgs& a) {
       ->group(group);
   add_optional(&app, "--batch-ms", a.batch_ms,
                "target duration of one CPU batch in milliseconds (default 1)")
+      ->type_name("MS")
+      ->group(group);
+  add_optional(&app, "--devices", a.devices,
+               "what hashes: cpu, cuda, cuda:N, opencl, opencl:N, comma separated (default: the "
+               "CPU, every CUDA device and every OpenCL GPU not also seen through CUDA)")
+      ->type_name("LIST")
+      ->group(group);
+  add_optional(&app, "--gpu-launch-ms", a.gpu_launch_ms,
+               "target duration of one GPU launch in milliseconds (default 50)")
       ->type_name("MS")
       ->group(group);
 }

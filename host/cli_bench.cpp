@@ -59,21 +59,6 @@ std::string format_result(const bench::KernelBenchResult& r) {
                     std::to_string(r.errors).c_str());
 }
 
-nlohmann::ordered_json to_json(const bench::KernelBenchResult& r) {
-  nlohmann::ordered_json j;
-  j["kernel"] = r.kernel;
-  j["threads"] = r.threads;
-  j["seconds"] = r.seconds;
-  j["hashes"] = r.hashes;
-  j["mhps"] = r.mhps;
-  j["mhps_per_thread"] = r.mhps_per_thread;
-  j["checksum"] = r.checksum;
-  j["units"] = r.units;
-  j["hits"] = r.hits;
-  j["errors"] = r.errors;
-  return j;
-}
-
 // --scheduler / --switch: the scheduler benchmarks, with their own defaults for threads (one
 // worker per physical core).
 int run_bench_mode(const BenchArgs& args, CliContext& ctx) {
@@ -110,8 +95,30 @@ int run_bench_mode(const BenchArgs& args, CliContext& ctx) {
 
 }  // namespace
 
+nlohmann::ordered_json to_json(const bench::KernelBenchResult& r) {
+  nlohmann::ordered_json j;
+  j["kernel"] = r.kernel;
+  j["threads"] = r.threads;
+  j["seconds"] = r.seconds;
+  j["hashes"] = r.hashes;
+  j["mhps"] = r.mhps;
+  j["mhps_per_thread"] = r.mhps_per_thread;
+  j["checksum"] = r.checksum;
+  j["units"] = r.units;
+  j["hits"] = r.hits;
+  j["errors"] = r.errors;
+  return j;
+}
+
 int run_bench(const BenchArgs& args, CliContext& ctx) {
   if (args.kernel) check_kernel_name(args.kernel_option, *args.kernel);
+  if (args.device) {
+    if (args.kernel || args.threads || args.scheduler || args.switch_latency ||
+        args.submit_latency || args.node_tip) {
+      throw UsageError("--device: a GPU benchmark takes only --seconds and --json");
+    }
+    return run_gpu_bench_command(args, ctx);
+  }
   if (args.scheduler || args.switch_latency || args.submit_latency || args.node_tip)
     return run_bench_mode(args, ctx);
   if (args.tips) throw UsageError("--tips: only with --node-tip");

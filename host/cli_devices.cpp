@@ -1,6 +1,7 @@
 // hashrig devices [--json]: what was detected. The CPU as hwloc sees it (model, packages, NUMA
-// nodes, the cores and PUs this process may run on, caches), and the GPUs (none until the CUDA
-// and OpenCL backends arrive).
+// nodes, the cores and PUs this process may run on, caches), and the GPUs the CUDA runtime and the
+// OpenCL loader list, with whether `hashrig` hashes on them by default (--devices).
+#include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "host/commands.h"
+#include "host/gpu_devices.h"
 #include "host/topology.h"
 
 namespace hashrig::host {
@@ -53,10 +55,64 @@ void print_text(const CpuTopology& cpu, std::ostream& out) {
         << (core.numa_node >= 0 ? std::to_string(core.numa_node) : std::string("unknown"))
         << ", PUs " << join(core.pus) << '\n';
   }
-  out << "GPUs: none detected (CUDA and OpenCL backends arrive later)\n";
 }
 
-void print_json(const CpuTopology& cpu, std::ostream& out) {
+// One entry per GPU, with whether the default device choice hashes on it.
+struct GpuRow {
+  const kernels::gpu::GpuDeviceInfo* info;
+  std::string api;
+  bool by_default;
+};
+
+std::vector<GpuRow> gpu_rows(const GpuInventory& gpus) {
+  const DeviceChoice defaults = choose_devices(std::nullopt, gpus);
+  std::vector<GpuRow> rows;
+  for (std::size_t i = 0; i < gpus.cuda.size(); ++i)
+    rows.push_back({&gpus.cuda[i], "cuda", true});
+  for (std::size_t i = 0; i < gpus.opencl.size(); ++i) {
+    const bool used =
+        std::find(defaults.opencl.begin(), defaults.opencl.end(), i) != defaults.opencl.end();
+    rows.push_back({&gpus.opencl[i].info, "opencl", used});
+  }
+  return rows;
+}
+
+void print_gpus_text(const GpuInventory& gpus, std::ostream& out) {
+  const std::vector<GpuRow> rows = gpu_rows(gpus);
+  out << "GPUs:" << (rows.empty() ? " none" : "") << '\n';
+  for (const GpuRow& r : rows) {
+    const auto& g = *r.info;
+    out << g.id << ": " << g.name << ", " << (r.api == "cuda" ? "compute capability " : "")
+        << g.version << ", " << format_size(g.memory_bytes) << ", " << g.compute_units
+        << (r.api == "cuda" ? " SMs" : " compute units") << ", PCI "
+        << (g.bus_id.empty() ? "none" : g.bus_id) << ", " << g.platform
+        << (r.by_default ? "" : " (hashes only when named in --devices)") << '\n';
+  }
+  if (gpus.cuda.empty()) out << "CUDA: no device (" << gpus.cuda_why_none << ")\n";
+  if (gpus.opencl.empty()) out << "OpenCL: no device (" << gpus.opencl_why_none << ")\n";
+}
+
+nlohmann::ordered_json gpus_json(const GpuInventory& gpus) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const GpuRow& r : gpu_rows(gpus)) {
+    const auto& g = *r.info;
+    nlohmann::ordered_json j;
+    j["id"] = g.id;
+    j["api"] = r.api;
+    j["name"] = g.name;
+    j["bus_id"] =
+        g.bus_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(g.bus_id);
+    j["memory_bytes"] = g.memory_bytes;
+    j["compute_units"] = g.compute_units;
+    j[r.api == "cuda" ? "compute_capability" : "opencl_version"] = g.version;
+    j["platform"] = g.platform;
+    j["hashes_by_default"] = r.by_default;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+void print_json(const CpuTopology& cpu, const GpuInventory& gpus, std::ostream& out) {
   nlohmann::ordered_json caches = nlohmann::ordered_json::array();
   for (const CacheInfo& c : cpu.caches) {
     caches.push_back(
@@ -81,7 +137,11 @@ void print_json(const CpuTopology& cpu, std::ostream& out) {
   j["core_list"] = std::move(cores);
   nlohmann::ordered_json doc;
   doc["cpu"] = std::move(j);
-  doc["gpus"] = nlohmann::ordered_json::array();
+  doc["gpus"] = gpus_json(gpus);
+  nlohmann::ordered_json none;
+  if (gpus.cuda.empty()) none["cuda"] = gpus.cuda_why_none;
+  if (gpus.opencl.empty()) none["opencl"] = gpus.opencl_why_none;
+  doc["gpus_missing"] = std::move(none);
   out << doc.dump() << '\n';
 }
 
@@ -96,10 +156,12 @@ int run_devices(const DevicesArgs& args, CliContext& ctx) {
                                    e.what() + "; nothing to list");
     return 1;
   }
+  const GpuInventory gpus = discover_gpus();
   if (args.json) {
-    print_json(topology->cpu(), ctx.out());
+    print_json(topology->cpu(), gpus, ctx.out());
   } else {
     print_text(topology->cpu(), ctx.out());
+    print_gpus_text(gpus, ctx.out());
   }
   return 0;
 }

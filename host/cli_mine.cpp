@@ -10,6 +10,7 @@
 #include "core/target.h"
 #include "host/commands.h"
 #include "host/cpu_plan.h"
+#include "host/gpu_devices.h"
 #include "host/job_file_source.h"
 #include "host/node_options.h"
 #include "host/node_source.h"
@@ -45,6 +46,7 @@ struct MineSettings {
   std::optional<double> duration;
   std::optional<double> status_interval;
   std::chrono::nanoseconds batch_target = std::chrono::milliseconds(1);
+  std::chrono::nanoseconds gpu_launch = std::chrono::milliseconds(50);
 };
 
 MineSettings settings_of(const MineArgs& args) {
@@ -61,6 +63,12 @@ MineSettings settings_of(const MineArgs& args) {
   if (args.batch_ms) {
     s.batch_target = to_duration(
         parse_argument("--batch-ms", [&] { return parse_seconds(*args.batch_ms, 1000); }) / 1000);
+  }
+  if (args.gpu_launch_ms) {
+    s.gpu_launch =
+        to_duration(parse_argument("--gpu-launch-ms",
+                                   [&] { return parse_seconds(*args.gpu_launch_ms, 10000); }) /
+                    1000);
   }
   std::optional<double> difficulty;
   if (args.difficulty) {
@@ -136,12 +144,13 @@ void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals
 int run_mine(const MineArgs& args, CliContext& ctx) {
   check_kernel_name(args.kernel_option, args.kernel);
   const MineSettings s = settings_of(args);
-  const kernels::cpu::KernelInfo& kernel = ctx.select_kernel(args.kernel_option, args.kernel);
   Logger& log = ctx.log();
   StopSignals signals;  // before any thread starts, so every thread inherits the mask
-  const CpuPlan plan = plan_cpu(log, s.threads, args.per_pu);
-  CpuBackendOptions options = backend_options(plan, !args.no_pin);
-  options.batch_target = s.batch_target;
+  const GpuInventory gpus = discover_gpus();
+  const DeviceChoice choice = choose_devices(args.devices, gpus);
+  // "auto" calibrates every CPU kernel: start-up time a rig without CPU hashing need not spend.
+  const kernels::cpu::KernelInfo* kernel =
+      choice.cpu ? &ctx.select_kernel(args.kernel_option, args.kernel) : nullptr;
 
   Scheduler scheduler(log);
   OfflineShareLog offline(log, scheduler.stats().totals());
@@ -150,16 +159,49 @@ int run_mine(const MineArgs& args, CliContext& ctx) {
   if (s.pools) pools = std::make_unique<StratumSource>(scheduler, log, *s.pools);
   std::unique_ptr<NodeSource> node;
   if (s.node) node = std::make_unique<NodeSource>(scheduler, log, *s.node);
-  scheduler.add_backend(std::make_unique<CpuBackend>(kernel, std::move(options)));
+  std::string hardware;
+  std::optional<CpuPlan> plan;
+  if (choice.cpu) {
+    plan.emplace(plan_cpu(log, s.threads, args.per_pu));
+    CpuBackendOptions options = backend_options(*plan, !args.no_pin);
+    options.batch_target = s.batch_target;
+    scheduler.add_backend(std::make_unique<CpuBackend>(*kernel, std::move(options)));
+    hardware = std::to_string(plan->placements.size()) + " CPU worker" +
+               (plan->placements.size() == 1 ? "" : "s") + ", kernel " + kernel->name +
+               (args.no_pin || !plan->topology ? ", unpinned" : ", pinned to cores");
+  }
+  GpuBackendOptions gpu_options;
+  gpu_options.launch_target = s.gpu_launch;
+  std::optional<Topology> gpu_topology;
+  if (!choice.cuda.empty() || !choice.opencl.empty()) {
+    if (plan && plan->topology) {
+      gpu_options.topology = &*plan->topology;
+    } else {
+      try {
+        gpu_options.topology = &gpu_topology.emplace(Topology::load());
+      } catch (const std::runtime_error& e) {
+        log.warning("main", std::string("GPU feeder threads unpinned: ") + e.what());
+      }
+    }
+  }
+  for (auto& backend : open_gpu_backends(choice, gpus, gpu_options, log)) {
+    for (const DeviceDescription& d : backend->devices())
+      hardware += (hardware.empty() ? "" : ", ") + d.id + " (" + d.where + ")";
+    scheduler.add_backend(std::move(backend));
+  }
+  if (hardware.empty()) {
+    log.error("main", "no device could be opened to hash on");
+    return 1;
+  }
+  if (gpus.cuda.empty()) log.debug("cuda", "no CUDA device: " + gpus.cuda_why_none);
+  if (gpus.opencl.empty()) log.debug("opencl", "no OpenCL device: " + gpus.opencl_why_none);
   scheduler.start();
   log.info("main", "mining " +
                        (s.job    ? describe_job(*s.job)
                         : s.node ? "for the node at " + s.node->endpoint.host + ":" +
                                        std::to_string(s.node->endpoint.port)
                                  : "for " + std::to_string(s.pools->pools.size()) + " pool(s)") +
-                       " on " + std::to_string(plan.placements.size()) + " CPU worker" +
-                       (plan.placements.size() == 1 ? "" : "s") + ", kernel " + kernel.name +
-                       (args.no_pin || !plan.topology ? ", unpinned" : ", pinned to cores"));
+                       " on " + hardware);
   if (s.job) scheduler.publish(*s.job);
   if (pools) pools->start();
   bool stopped_early = false;

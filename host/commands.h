@@ -46,8 +46,9 @@ struct BenchArgs {
   bool submit_latency = false;          // --submit: verified share -> mining.submit on the socket
   std::optional<std::string> shares;    // --shares N for --submit (default 1000)
   bool node_tip = false;  // --node-tip: new tip on the node -> every worker on it (with --node)
-  std::optional<std::string> tips;  // --tips N for --node-tip (default 50)
-  const MineArgs* node = nullptr;   // the --node options, for --node-tip
+  std::optional<std::string> tips;    // --tips N for --node-tip (default 50)
+  const MineArgs* node = nullptr;     // the --node options, for --node-tip
+  std::optional<std::string> device;  // --device cuda:N | opencl:N: benchmark that GPU
 };
 int run_bench(const BenchArgs& args, CliContext& ctx);
 
@@ -86,6 +87,8 @@ struct MineArgs {
   std::string status_interval = "10";   // seconds; "0": no status line
   std::optional<std::string> summary_json;
   std::optional<std::string> batch_ms;  // target batch duration on CPU (default 1 ms)
+  std::optional<std::string> devices;  // --devices cpu,cuda:0,opencl:1 (default: see gpu_devices.h)
+  std::optional<std::string> gpu_launch_ms;  // target duration of one GPU launch (default 50 ms)
   std::string kernel = "auto";
   std::string kernel_option = "--cpu-kernel";
   // Solo mining into a node (--node); see node_options.h.

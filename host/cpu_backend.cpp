@@ -99,22 +99,10 @@ void CpuBackend::start(const BackendContext& ctx) {
   }
 }
 
-void CpuBackend::set_job(std::uint64_t) {
-  // Taking the lock orders this wake-up after any waiter's check of the board's generation.
-  { std::lock_guard lock(m_wake_mutex); }
-  m_wake.notify_all();
-}
-
 void CpuBackend::stop() {
   for (std::jthread& t : m_threads)
-    t.request_stop();
-  m_wake.notify_all();
-  m_threads.clear();  // joins
-}
-
-bool CpuBackend::wait_for_work(std::stop_token& stop, std::uint64_t seen_generation) {
-  std::unique_lock lock(m_wake_mutex);
-  return m_wake.wait(lock, stop, [&] { return m_ctx->board.generation() != seen_generation; });
+    t.request_stop();  // wakes a worker waiting for a job too
+  m_threads.clear();   // joins
 }
 
 void CpuBackend::run_worker(std::stop_token stop, std::size_t index) {
@@ -141,7 +129,7 @@ void CpuBackend::run_worker(std::stop_token stop, std::size_t index) {
       announced = spent_logged = false;
     }
     if (!snap.job) {
-      wait_for_work(stop, snap.generation);
+      ctx.board.wait_for_newer(stop, snap.generation);
       continue;
     }
     const std::optional<NoncePiece> piece = snap.space->claim(sizer.size());
@@ -151,7 +139,7 @@ void CpuBackend::run_worker(std::stop_token stop, std::size_t index) {
                                    ": its whole nonce space is hashed; waiting for a new job");
       }
       spent_logged = true;
-      wait_for_work(stop, snap.generation);
+      ctx.board.wait_for_newer(stop, snap.generation);
       continue;
     }
     const kernels::cpu::ScanInput& input = header.input_for(snap, *piece);

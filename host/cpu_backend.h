@@ -4,13 +4,11 @@
 //   claim a batch from the job's NonceSpace (sized by a BatchSizer to last `batch_target`)
 //   new header? -> rebuild it (extranonce2 -> coinbase -> merkle root; version; nTime)
 //   scan with the kernel, push every hit to the candidate queue, count the hashes
-// and sleeps on a condition variable when there is no job or the job's space is spent.
+// and sleeps in JobBoard::wait_for_newer when there is no job or the job's space is spent.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -36,22 +34,17 @@ class CpuBackend final : public Backend {
   std::string_view name() const override { return "cpu"; }
   std::vector<DeviceDescription> devices() const override;
   void start(const BackendContext& ctx) override;
-  void set_job(std::uint64_t generation) override;
   void stop() override;
 
  private:
   struct Worker;
   void run_worker(std::stop_token stop, std::size_t index);
-  bool wait_for_work(std::stop_token& stop, std::uint64_t seen_generation);
 
   std::string m_kernel_name;
   kernels::cpu::RawScanFn m_fn;
   CpuBackendOptions m_options;
   const BackendContext* m_ctx = nullptr;
   std::unique_ptr<BackendContext> m_ctx_storage;
-  std::mutex m_wake_mutex;
-  std::condition_variable_any m_wake;
-  std::uint64_t m_wake_generation = 0;  // guarded by m_wake_mutex
   std::vector<std::jthread> m_threads;
 };
 

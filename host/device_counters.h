@@ -22,6 +22,8 @@ struct DeviceCounters {
   // device starts its first batch of a new generation. The job-switch benchmark reads these.
   std::atomic<std::uint64_t> generation{0};
   std::atomic<std::int64_t> generation_since_ns{0};
+  // The device was stopped for good (a driver error, too many hardware errors); the log says why.
+  std::atomic<bool> failed{false};
 };
 
 }  // namespace hashrig::host

@@ -14,6 +14,13 @@ bool same_work(const core::Job& a, const core::Job& b) {
 }
 
 std::uint64_t JobBoard::publish(std::shared_ptr<const core::Job> job, const SpaceStart& start) {
+  const std::uint64_t generation = replace_current(std::move(job), start);
+  m_published.notify_all();  // after the unlock: woken devices find the new snapshot at once
+  return generation;
+}
+
+std::uint64_t JobBoard::replace_current(std::shared_ptr<const core::Job> job,
+                                        const SpaceStart& start) {
   if (!job) throw std::invalid_argument("JobBoard::publish: no job");
   std::lock_guard lock(m_mutex);
   JobSnapshot next;
@@ -37,6 +44,11 @@ std::uint64_t JobBoard::publish(std::shared_ptr<const core::Job> job, const Spac
   if (new_block) m_last_clean.store(m_current.generation, std::memory_order_release);
   m_generation.store(m_current.generation, std::memory_order_release);
   return m_current.generation;
+}
+
+bool JobBoard::wait_for_newer(std::stop_token stop, std::uint64_t seen) const {
+  std::unique_lock lock(m_mutex);
+  return m_published.wait(lock, stop, [&] { return generation() != seen; });
 }
 
 JobSnapshot JobBoard::current() const {

@@ -14,10 +14,12 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 
 #include "core/job.h"
 #include "host/nonce_space.h"
@@ -44,11 +46,18 @@ class JobBoard {
   std::uint64_t generation() const { return m_generation.load(std::memory_order_acquire); }
   JobSnapshot current() const;
 
+  // Waits until a job newer than generation `seen` is published or `stop` is requested (idle
+  // devices sleep here); returns whether a newer job is there.
+  bool wait_for_newer(std::stop_token stop, std::uint64_t seen) const;
+
   // Whether a hit found for generation `g` is stale: a clean job was published after it.
   bool is_stale(std::uint64_t g) const { return g < m_last_clean.load(std::memory_order_acquire); }
 
  private:
+  std::uint64_t replace_current(std::shared_ptr<const core::Job> job, const SpaceStart& start);
+
   mutable std::mutex m_mutex;
+  mutable std::condition_variable_any m_published;   // with m_mutex
   JobSnapshot m_current;                             // guarded by m_mutex
   std::deque<std::shared_ptr<NonceSpace>> m_recent;  // newest last; guarded by m_mutex
   std::atomic<std::uint64_t> m_generation{0};

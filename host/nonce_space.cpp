@@ -1,5 +1,6 @@
 #include "host/nonce_space.h"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -67,6 +68,33 @@ std::optional<NoncePiece> NonceSpace::claim(std::uint64_t count) {
   p.first_nonce = std::uint32_t(position);
   p.count = end - position;
   return p;
+}
+
+std::optional<NoncePiece> NonceSpace::claim_headers(std::uint32_t max_headers) {
+  if (max_headers == 0) throw std::invalid_argument("NonceSpace::claim_headers: max_headers 0");
+  const std::uint64_t limit = m_headers < kPackedHeaders ? m_headers : kPackedHeaders;
+  std::uint64_t position = m_position.load(std::memory_order_relaxed);
+  std::uint64_t end = 0;
+  do {
+    const std::uint64_t header = position >> 32;
+    if (header >= limit) return std::nullopt;
+    std::uint64_t headers = 1;
+    if (std::uint32_t(position) == 0) {
+      // Whole headers up to the next change of extranonce2 (every m_versions headers).
+      const std::uint64_t same_root = m_versions - header % m_versions;
+      headers = std::min<std::uint64_t>({max_headers, same_root, limit - header});
+    }
+    end = (header + headers) * kNonces;
+  } while (!m_position.compare_exchange_weak(position, end, std::memory_order_relaxed));
+  NoncePiece p = piece_at(position >> 32);
+  p.first_nonce = std::uint32_t(position);
+  p.headers = std::uint32_t((end >> 32) - (position >> 32));
+  p.count = p.headers > 1 ? kNonces : end - position;
+  return p;
+}
+
+std::uint32_t NonceSpace::version_at(std::uint64_t header_index) const {
+  return piece_at(header_index).version;
 }
 
 }  // namespace hashrig::host

@@ -25,6 +25,10 @@ struct NoncePiece {
   std::uint32_t ntime = 0;
   std::uint32_t first_nonce = 0;
   std::uint64_t count = 0;  // 1..2^32
+  // Consecutive headers the claim covers, from header_index on (claim_headers only): all share
+  // this extranonce2 and nTime, only their versions differ (NonceSpace::version_at), and each
+  // has the nonces [first_nonce, first_nonce + count).
+  std::uint32_t headers = 1;
 };
 
 // Where in a job's space hashing begins: the first extranonce2 counter, nTime offset and nonce
@@ -43,6 +47,12 @@ class NonceSpace {
   // Claims up to `count` (>= 1) nonces: fewer when the current header has fewer left. Returns
   // nullopt once the whole space is spent. Thread-safe and lock-free.
   std::optional<NoncePiece> claim(std::uint64_t count);
+  // For devices that hash several versions per launch (GPUs): at a header boundary, claims up to
+  // `max_headers` whole headers that differ only in version (never crossing into the next
+  // extranonce2 or nTime); in the middle of a header, the rest of that header, like claim().
+  std::optional<NoncePiece> claim_headers(std::uint32_t max_headers);
+  // The version of header `header_index` (for the headers of a claim_headers piece).
+  std::uint32_t version_at(std::uint64_t header_index) const;
 
   const core::Job& job() const { return *m_job; }
   // How many headers the space holds (saturated at 2^64 - 1 for large extranonce2 sizes).

@@ -94,8 +94,6 @@ std::uint64_t Scheduler::publish(core::Job job, const SpaceStart& start) {
   const std::string what = describe_job(job);
   const std::uint64_t generation =
       m_board.publish(std::make_shared<const core::Job>(std::move(job)), start);
-  for (const auto& b : m_backends)
-    b->set_job(generation);
   m_log.debug("sched", "hashing " + what + ", generation " + std::to_string(generation));
   return generation;
 }

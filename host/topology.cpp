@@ -210,6 +210,10 @@ Topology Topology::load() {
   if (hwloc_topology_set_icache_types_filter(raw, HWLOC_TYPE_FILTER_KEEP_ALL) != 0) {
     throw_failure("hwloc_topology_set_icache_types_filter");
   }
+  // PCI devices too (GPUs, for placing their feeder threads), but not every bridge.
+  if (hwloc_topology_set_io_types_filter(raw, HWLOC_TYPE_FILTER_KEEP_IMPORTANT) != 0) {
+    throw_failure("hwloc_topology_set_io_types_filter");
+  }
   if (hwloc_topology_load(raw) != 0) throw_failure("hwloc_topology_load");
   const Bitmap usable = usable_cpuset(raw);
   CpuTopology cpu = describe(raw, usable.get());

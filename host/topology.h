@@ -9,7 +9,7 @@
 // - plan_cpu_workers: where the CPU workers go; a pure function of a CpuTopology so tests can
 //   feed it synthetic machines.
 //
-// Only this pair of files includes hwloc.h.
+// Only topology.cpp and topology_pci.cpp include hwloc.h.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +17,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct hwloc_topology;  // hwloc's own type (hwloc_topology_t is a pointer to it)
@@ -66,6 +67,10 @@ class Topology {
   // Returns an empty string on success, otherwise why it failed (never throws; pinning failure
   // is not fatal for a miner, the caller logs it). Every PU must be one of cpu()'s.
   std::string bind_this_thread(std::span<const unsigned> pus) const;
+  // Binds the calling thread to the CPUs nearest a PCI device ("0000:01:00.0"): those of the
+  // first non-I/O object above it (its NUMA node or package), as far as this process may use
+  // them. Returns an empty string and sets `where` ("NUMANode 0 (PUs 0-15)"), or why not.
+  std::string bind_this_thread_near(std::string_view pci_bus_id, std::string* where) const;
 
  private:
   struct Destroy {

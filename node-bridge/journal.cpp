@@ -134,27 +134,27 @@ std::int64_t BlockJournal::record(const std::string& hash, std::int64_t height,
 
 void BlockJournal::record_failed_attempt(std::int64_t id, std::int64_t at_ms,
                                          const std::string& error) {
-  std::lock_guard lock(m_mutex);
-  Statement update(m_db,
-                   "UPDATE blocks SET attempts = attempts + 1, last_attempt_ms = ?2, "
-                   "last_error = ?3 WHERE id = ?1",
-                   m_file);
-  update.bind(1, id);
-  update.bind(2, at_ms);
-  update.bind(3, error);
-  update.step(m_file);
+  record_attempt(
+      "UPDATE blocks SET attempts = attempts + 1, last_attempt_ms = ?2, "
+      "last_error = ?3 WHERE id = ?1",
+      id, at_ms, error);
 }
 
 void BlockJournal::record_answer(std::int64_t id, std::int64_t at_ms,
                                  const std::string& answer_json) {
+  record_attempt(
+      "UPDATE blocks SET attempts = attempts + 1, last_attempt_ms = ?2, "
+      "answer = ?3, answered_at_ms = ?2 WHERE id = ?1",
+      id, at_ms, answer_json);
+}
+
+void BlockJournal::record_attempt(const char* sql, std::int64_t id, std::int64_t at_ms,
+                                  const std::string& text) {
   std::lock_guard lock(m_mutex);
-  Statement update(m_db,
-                   "UPDATE blocks SET attempts = attempts + 1, last_attempt_ms = ?2, "
-                   "answer = ?3, answered_at_ms = ?2 WHERE id = ?1",
-                   m_file);
+  Statement update(m_db, sql, m_file);
   update.bind(1, id);
   update.bind(2, at_ms);
-  update.bind(3, answer_json);
+  update.bind(3, text);
   update.step(m_file);
 }
 

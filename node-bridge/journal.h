@@ -72,6 +72,9 @@ class BlockJournal {
   const std::filesystem::path& file() const { return m_file; }
 
  private:
+  // One submission attempt: `sql` binds ?1 id, ?2 time, ?3 the error or the node's answer.
+  void record_attempt(const char* sql, std::int64_t id, std::int64_t at_ms,
+                      const std::string& text);
   std::vector<JournalBlock> query(const std::string& where, bool with_hex,
                                   const std::string& text_arg, std::int64_t int_arg) const;
   void exec(const char* sql) const;

@@ -22,8 +22,8 @@
 
 #include "cli_run.h"
 #include "node-bridge/journal.h"
-#include "node/node_process.h"
 #include "node/test_node.h"
+#include "server_process.h"
 
 extern char** environ;
 
@@ -180,9 +180,9 @@ TEST_F(CliNodeTest, MinesTenBlocksSomeWithTransactionsAllAccepted) {
 TEST_F(CliNodeTest, ABlockPendingWhenTheNodeIsKilledLandsFromTheJournalWhenItIsBack) {
   // The node as a process of its own, killed with SIGKILL while submitblock hangs.
   const std::string datadir = (m_dir / "node").string();
-  auto node = std::make_unique<testnode::NodeProcess>(
-      HASHRIG_TEST_NODE_BINARY, std::vector<std::string>{"--datadir", datadir});
-  const std::uint16_t port = testnode::port_of(node->read_line());
+  auto node = std::make_unique<test::ServerProcess>(HASHRIG_TEST_NODE_BINARY,
+                                                    std::vector<std::string>{"--datadir", datadir});
+  const std::uint16_t port = test::port_of(node->read_line());
   node->write("hang 1000000 submitblock\nstats\n");
   (void)node->read_line();  // the stats line: the order is in force
   spawn(port, datadir + "/.cookie", {"--max-blocks", "1"});
@@ -205,10 +205,10 @@ TEST_F(CliNodeTest, ABlockPendingWhenTheNodeIsKilledLandsFromTheJournalWhenItIsB
     EXPECT_TRUE(blocks[0].pending());
   }
   // The same port, the chain from the datadir, a new cookie.
-  node = std::make_unique<testnode::NodeProcess>(
+  node = std::make_unique<test::ServerProcess>(
       HASHRIG_TEST_NODE_BINARY,
       std::vector<std::string>{"--datadir", datadir, "--port", std::to_string(port)});
-  ASSERT_EQ(testnode::port_of(node->read_line()), port);
+  ASSERT_EQ(test::port_of(node->read_line()), port);
   ASSERT_EQ(wait_exit(30s), 0);
   node->close_stdin();
   const nlohmann::json summary = nlohmann::json::parse(node->read_line());

@@ -89,10 +89,85 @@ TEST(NonceSpace, AClaimNeverCrossesAHeader) {
   EXPECT_THROW(space.claim(0), std::invalid_argument);
 }
 
+TEST(NonceSpace, HeaderRunsShareTheirRootAndStopAtTheNextExtranonce2) {
+  const auto job = make_job(1, 0x0001e000u, 0);  // 16 versions x 256 extranonce2
+  NonceSpace space(job);
+  auto a = space.claim_headers(6);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->header_index, 0u);
+  EXPECT_EQ(a->headers, 6u);
+  EXPECT_EQ(a->first_nonce, 0u);
+  EXPECT_EQ(a->count, std::uint64_t(1) << 32);
+  std::set<std::uint32_t> versions;
+  for (std::uint32_t i = 0; i < a->headers; ++i)
+    versions.insert(space.version_at(a->header_index + i));
+  EXPECT_EQ(versions.size(), 6u);
+  EXPECT_EQ(space.version_at(0), a->version);
+  auto b = space.claim_headers(64);  // only 10 versions left with this extranonce2
+  EXPECT_EQ(b->header_index, 6u);
+  EXPECT_EQ(b->headers, 10u);
+  EXPECT_EQ(b->extranonce2, 0u);
+  auto c = space.claim(100);  // a CPU worker takes the start of header 16
+  EXPECT_EQ(c->header_index, 16u);
+  EXPECT_EQ(c->extranonce2, 1u);
+  auto d = space.claim_headers(64);  // mid-header: the rest of header 16 only
+  EXPECT_EQ(d->header_index, 16u);
+  EXPECT_EQ(d->headers, 1u);
+  EXPECT_EQ(d->first_nonce, 100u);
+  EXPECT_EQ(d->count, (std::uint64_t(1) << 32) - 100);
+  auto e = space.claim_headers(64);
+  EXPECT_EQ(e->header_index, 17u);
+  EXPECT_EQ(e->headers, 15u);
+  auto f = space.claim(1);  // the run ended with extranonce2 1's last version
+  EXPECT_EQ(f->header_index, 32u);
+  EXPECT_EQ(f->extranonce2, 2u);
+  EXPECT_EQ(f->version, a->version);
+  EXPECT_THROW(space.claim_headers(0), std::invalid_argument);
+}
+
+TEST(NonceSpace, HeaderRunsAndSmallClaimsTogetherAreDisjoint) {
+  // A GPU taking header runs and CPU workers taking small pieces from the same space at once.
+  NonceSpace space(make_job(1, 0x00006000u, 0));  // 4 versions x 256 extranonce2 = 1024 headers
+  std::vector<NoncePiece> runs, pieces;
+  {
+    std::jthread gpu([&] {
+      while (auto p = space.claim_headers(3))
+        runs.push_back(*p);
+    });
+    std::jthread cpu([&] {
+      std::mt19937_64 rng(9);
+      while (auto p = space.claim(1 + rng() % (std::uint64_t(1) << 31)))
+        pieces.push_back(*p);
+    });
+  }
+  std::vector<NoncePiece> all = pieces;
+  for (const NoncePiece& r : runs) {
+    ASSERT_LE(r.headers, 3u);
+    ASSERT_TRUE(r.headers == 1 || r.first_nonce == 0);
+    for (std::uint32_t i = 0; i < r.headers; ++i) {
+      NoncePiece one = r;
+      one.header_index = r.header_index + i;
+      one.headers = 1;
+      ASSERT_EQ(one.header_index / 4, r.header_index / 4) << "a run crossed an extranonce2";
+      all.push_back(one);
+    }
+  }
+  std::sort(all.begin(), all.end(), [](const NoncePiece& a, const NoncePiece& b) {
+    return std::tie(a.header_index, a.first_nonce) < std::tie(b.header_index, b.first_nonce);
+  });
+  std::uint64_t expected = 0;
+  for (const NoncePiece& p : all) {
+    ASSERT_EQ((p.header_index << 32) + p.first_nonce, expected) << "gap or overlap";
+    expected += p.count;
+  }
+  EXPECT_EQ(expected, std::uint64_t(1024) << 32);
+}
+
 class NonceSpaceConcurrency : public ::testing::TestWithParam<unsigned> {};
 
 TEST_P(NonceSpaceConcurrency, ClaimsAreDisjointAndCoverTheSpace) {
-  // 256 headers x 2^32 nonces = 2^40, claimed in random sizes up to 2^23 (~260k claims) by N threads at once.
+  // 256 headers x 2^32 nonces = 2^40, claimed in random sizes up to 2^23 (~260k claims) by N
+  // threads at once.
   NonceSpace space(make_job(1, 0, 0));
   const unsigned threads = GetParam();
   std::vector<std::vector<NoncePiece>> claimed(threads);

@@ -4,12 +4,7 @@
 //   - the TLS listener, with a certificate made by the openssl program for the test;
 //   - hashrig-test-pool as a separate process: "port N", periodic jobs, the JSON summary at exit
 //     (stdin closed or SIGTERM), exit status 2 on bad usage.
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -23,8 +18,7 @@
 #include <vector>
 
 #include "pool_server_test_support.h"
-
-extern char** environ;
+#include "server_process.h"
 
 namespace hashrig::testpool {
 namespace {
@@ -162,87 +156,13 @@ TEST(TlsPoolFiles, AMissingCertificateIsAnErrorNamingIt) {
 
 // --- the separate program -------------------------------------------------------------------
 
-class PoolProcess {
- public:
-  explicit PoolProcess(std::vector<std::string> args) {
-    int in[2];
-    int out[2];
-    if (::pipe(in) != 0 || ::pipe(out) != 0) throw std::runtime_error("pipe");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    for (int fd : {in[0], in[1], out[0], out[1]})
-      posix_spawn_file_actions_addclose(&actions, fd);
-    args.insert(args.begin(), HASHRIG_TEST_POOL_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int rc = posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(in[0]);
-    ::close(out[1]);
-    m_stdin = in[1];
-    m_stdout = out[0];
-    if (rc != 0) throw std::runtime_error("posix_spawn failed");
-  }
-  ~PoolProcess() {
-    close_stdin();
-    if (m_pid > 0) {
-      ::kill(m_pid, SIGKILL);
-      ::waitpid(m_pid, nullptr, 0);
-    }
-    ::close(m_stdout);
-  }
-
-  std::string read_line(std::chrono::milliseconds timeout = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (m_out.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      pollfd fd{m_stdout, POLLIN, 0};
-      if (::poll(&fd, 1, 50) <= 0) continue;
-      char buffer[4096];
-      const ssize_t n = ::read(m_stdout, buffer, sizeof buffer);
-      if (n <= 0) break;
-      m_out.append(buffer, std::size_t(n));
-    }
-    const std::size_t eol = m_out.find('\n');
-    if (eol == std::string::npos) return {};
-    std::string line = m_out.substr(0, eol);
-    m_out.erase(0, eol + 1);
-    return line;
-  }
-  void write(const std::string& text) { (void)!::write(m_stdin, text.data(), text.size()); }
-  void close_stdin() {
-    if (m_stdin >= 0) ::close(m_stdin);
-    m_stdin = -1;
-  }
-  void signal(int sig) { ::kill(m_pid, sig); }
-  // The exit status, or -1 when it has not exited within the timeout.
-  int wait(std::chrono::milliseconds timeout = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-        m_pid = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    return -1;
-  }
-
- private:
-  pid_t m_pid = -1;
-  int m_stdin = -1;
-  int m_stdout = -1;
-  std::string m_out;
+// hashrig-test-pool in a process of its own; reads and waits time out after 10 s.
+struct PoolProcess : ::hashrig::test::ServerProcess {
+  explicit PoolProcess(std::vector<std::string> args)
+      : ServerProcess(HASHRIG_TEST_POOL_BINARY, std::move(args), 10s) {}
 };
 
-std::uint16_t port_of(const std::string& line) {
-  if (line.rfind("port ", 0) != 0) throw std::runtime_error("expected \"port N\", got: " + line);
-  return std::uint16_t(std::stoi(line.substr(5)));
-}
+using ::hashrig::test::port_of;
 
 TEST(PoolProgram, TakesCommandsAndSummarisesWhenStdinCloses) {
   PoolProcess pool({"--difficulty", "1e-5"});

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "node/hand_built_block.h"
-#include "node/node_process.h"
 #include "node/rpc_test_client.h"
 #include "node/test_node.h"
+#include "server_process.h"
 #include "test_node_support.h"
 
 namespace hashrig::testnode {
@@ -306,9 +306,9 @@ RpcTestClient cookie_client(std::uint16_t port, const std::string& datadir) {
 
 TEST(NodeProgram, TakesCommandsAndSummarisesWhenStdinCloses) {
   TempDir dir;
-  NodeProcess node(HASHRIG_TEST_NODE_BINARY,
-                   {"--datadir", dir.path, "--txs", "3", "--rule", "!unknownrule"});
-  const std::uint16_t port = port_of(node.read_line());
+  test::ServerProcess node(HASHRIG_TEST_NODE_BINARY,
+                           {"--datadir", dir.path, "--txs", "3", "--rule", "!unknownrule"});
+  const std::uint16_t port = test::port_of(node.read_line());
   RpcTestClient client = cookie_client(port, dir.path);
   EXPECT_EQ(client.result("getblockcount"), 0);
   const json t = gbt(client);
@@ -343,8 +343,8 @@ TEST(NodeProgram, KilledAndStartedAgainKeepsTheChain) {
                                          "--import-height", "113"};
   std::string best;
   {
-    NodeProcess node(HASHRIG_TEST_NODE_BINARY, args);
-    RpcTestClient client = cookie_client(port_of(node.read_line()), dir.path);
+    test::ServerProcess node(HASHRIG_TEST_NODE_BINARY, args);
+    RpcTestClient client = cookie_client(test::port_of(node.read_line()), dir.path);
     EXPECT_EQ(client.result("getblockcount"), 113);
     const json c = load_json(kGbtDir + "case2-mempool-segwit-h114.json");
     for (const json& tx : c["getblocktemplate_response"]["transactions"]) {
@@ -353,20 +353,20 @@ TEST(NodeProgram, KilledAndStartedAgainKeepsTheChain) {
     EXPECT_EQ(client.result("submitblock", json::array({c["block_hex"]})), nullptr);
     client.result("generate", json::array({1}));
     best = client.result("getbestblockhash");
-    node.kill(SIGKILL);
+    node.signal(SIGKILL);
     EXPECT_EQ(node.wait(), 128 + SIGKILL);
   }
-  NodeProcess node(HASHRIG_TEST_NODE_BINARY, args);
-  RpcTestClient client = cookie_client(port_of(node.read_line()), dir.path);
+  test::ServerProcess node(HASHRIG_TEST_NODE_BINARY, args);
+  RpcTestClient client = cookie_client(test::port_of(node.read_line()), dir.path);
   EXPECT_EQ(client.result("getblockcount"), 115);
   EXPECT_EQ(client.result("getbestblockhash"), best);
-  node.kill(SIGTERM);
+  node.signal(SIGTERM);
   EXPECT_EQ(json::parse(node.read_line())["height"], 115);
   EXPECT_EQ(node.wait(), 0);
 }
 
 TEST(NodeProgram, BadUsageExitsWith2) {
-  NodeProcess node(HASHRIG_TEST_NODE_BINARY, {"--port", "seventy"});
+  test::ServerProcess node(HASHRIG_TEST_NODE_BINARY, {"--port", "seventy"});
   EXPECT_EQ(node.wait(), 2);
 }
 

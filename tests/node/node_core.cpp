@@ -1,5 +1,4 @@
-// Recorder and NodeCore (node_core.h), the parts that are neither HTTP nor JSON-RPC. Contents:
-//   - Recorder: stats, log, wait_for
+// NodeCore (node_core.h), the parts that are neither HTTP nor JSON-RPC. Contents:
 //   - construction: datadir load, start-up import and transactions
 //   - open/run/shutdown/close: listener, cookie and io_context lifecycle
 //   - state operations: transactions, generate, import, submit, proposals, faults
@@ -25,8 +24,6 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-constexpr std::size_t kMaxLogLines = 200000;
-
 std::int64_t unix_now() {
   return std::int64_t(std::time(nullptr));
 }
@@ -47,29 +44,6 @@ const char* fault_name(FaultKind kind) {
       return "answer";
   }
   return "?";
-}
-
-// --- Recorder -------------------------------------------------------------------------------
-
-void Recorder::log(std::string line) {
-  std::lock_guard lock(m_mutex);
-  if (m_log.size() < kMaxLogLines) m_log.push_back(std::move(line));
-}
-
-NodeStats Recorder::stats() const {
-  std::lock_guard lock(m_mutex);
-  return m_stats;
-}
-
-std::vector<std::string> Recorder::log_lines() const {
-  std::lock_guard lock(m_mutex);
-  return m_log;
-}
-
-bool Recorder::wait_for(const std::function<bool(const NodeStats&)>& predicate,
-                        std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(m_mutex);
-  return m_changed.wait_for(lock, timeout, [&] { return predicate(m_stats); });
 }
 
 // --- construction and lifecycle ---------------------------------------------------------------

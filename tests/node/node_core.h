@@ -1,6 +1,6 @@
 // The inside of TestNode (test_node.h):
-//   - Recorder: NodeStats and the line log behind one mutex, with a condition variable for
-//     TestNode::wait_for(); the only state both the node thread and test threads touch.
+//   - Recorder: NodeStats and the line log (tests/server_thread.h), the only state both the
+//     node thread and test threads touch.
 //   - NodeCore: the node-thread side: io_context, listener, open connections, longpoll waiters,
 //     fault orders, credentials, and the chain and mempool with the operations on them.
 //     Its functions are split by idea: node_core.cpp (lifecycle, state changes, persistence),
@@ -30,30 +30,11 @@
 #include "tests/node/chain_state.h"
 #include "tests/node/test_node.h"
 
+#include "tests/server_thread.h"
+
 namespace hashrig::testnode {
 
-class Recorder {
- public:
-  template <class F>
-  void update(F&& change) {
-    {
-      std::lock_guard lock(m_mutex);
-      change(m_stats);
-    }
-    m_changed.notify_all();
-  }
-  void log(std::string line);
-  NodeStats stats() const;
-  std::vector<std::string> log_lines() const;
-  bool wait_for(const std::function<bool(const NodeStats&)>& predicate,
-                std::chrono::milliseconds timeout) const;
-
- private:
-  mutable std::mutex m_mutex;
-  mutable std::condition_variable m_changed;
-  NodeStats m_stats;
-  std::vector<std::string> m_log;
-};
+using Recorder = test::StatsRecorder<NodeStats>;
 
 // A JSON-RPC error as Core reports it.
 struct RpcError {

@@ -3,7 +3,6 @@
 // so calls take effect in the order they were made.
 #include "tests/node/test_node.h"
 
-#include <future>
 #include <stdexcept>
 
 #include "tests/node/chain_store.h"
@@ -44,76 +43,45 @@ nlohmann::json to_json(const NodeStats& stats) {
 }
 
 TestNode::TestNode(TestNodeOptions options)
-    : m_core(std::make_unique<NodeCore>(std::move(options))) {}
+    : m_server(std::make_unique<NodeCore>(std::move(options)), "testnode: the node thread",
+               kControlTimeout) {}
 
-TestNode::~TestNode() {
-  stop();
-}
+TestNode::~TestNode() = default;
 
 std::uint16_t TestNode::start() {
-  std::lock_guard lock(m_control_mutex);
-  if (m_running) return m_port;
-  m_port = m_core->open(m_port != 0 ? m_port : m_core->options().port);
-  m_thread = std::thread([core = m_core.get()] { core->run(); });
-  m_running = true;
-  return m_port;
+  return m_server.start();
 }
 
 void TestNode::stop() {
-  std::lock_guard lock(m_control_mutex);
-  if (!m_running) return;
-  m_core->post([core = m_core.get()] { core->shutdown(); });
-  m_thread.join();
-  m_core->close();
-  m_running = false;
+  m_server.stop();
 }
 
 bool TestNode::running() const {
-  std::lock_guard lock(m_control_mutex);
-  return m_running;
+  return m_server.running();
 }
 
 std::uint16_t TestNode::port() const {
-  std::lock_guard lock(m_control_mutex);
-  return m_port;
+  return m_server.port();
 }
 
 std::pair<std::string, std::string> TestNode::credentials() const {
-  std::lock_guard lock(m_control_mutex);
-  return m_core->credentials();
+  return m_server.locked([](const NodeCore& core) { return core.credentials(); });
 }
 
 std::string TestNode::cookie_path() const {
-  return m_core->cookie_path();
+  return m_server.core().cookie_path();
 }
 
 void TestNode::run_on_node(const std::function<void(NodeCore&)>& fn) {
-  std::lock_guard lock(m_control_mutex);
-  auto rethrow_rpc = [&] {
-    try {
-      fn(*m_core);
-    } catch (const RpcError& e) {
-      throw std::invalid_argument("testnode: " + e.message);
-    }
-  };
-  if (!m_running) {
-    rethrow_rpc();
-    return;
-  }
-  auto done = std::make_shared<std::promise<void>>();
-  std::future<void> finished = done->get_future();
-  m_core->post([done, &rethrow_rpc] {
-    try {
-      rethrow_rpc();
-      done->set_value();
-    } catch (...) {
-      done->set_exception(std::current_exception());
-    }
-  });
-  if (finished.wait_for(kControlTimeout) != std::future_status::ready) {
-    throw std::runtime_error("testnode: the node thread did not run a control call in 60 s");
-  }
-  finished.get();
+  m_server.run(
+      [fn](NodeCore& core) {  // by value: the call may outlive a timeout
+        try {
+          fn(core);
+        } catch (const RpcError& e) {
+          throw std::invalid_argument("testnode: " + e.message);
+        }
+      },
+      true);
 }
 
 std::vector<std::string> TestNode::add_transactions(std::size_t n) {
@@ -191,16 +159,16 @@ void TestNode::clear_faults() {
 }
 
 NodeStats TestNode::stats() const {
-  return m_core->recorder().stats();
+  return m_server.core().recorder().stats();
 }
 
 std::vector<std::string> TestNode::log() const {
-  return m_core->recorder().log_lines();
+  return m_server.core().recorder().log_lines();
 }
 
 bool TestNode::wait_for(const std::function<bool(const NodeStats&)>& predicate,
                         std::chrono::milliseconds timeout) const {
-  return m_core->recorder().wait_for(predicate, timeout);
+  return m_server.core().recorder().wait_for(predicate, timeout);
 }
 
 }  // namespace hashrig::testnode

@@ -40,8 +40,9 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "tests/server_thread.h"
 
 namespace hashrig::testnode {
 
@@ -158,11 +159,7 @@ class TestNode {
   // Runs fn on the node thread and waits for it (directly when stopped); rethrows what it threw.
   void run_on_node(const std::function<void(NodeCore&)>& fn);
 
-  std::unique_ptr<NodeCore> m_core;
-  mutable std::mutex m_control_mutex;
-  std::thread m_thread;
-  bool m_running = false;
-  std::uint16_t m_port = 0;
+  test::ServerThread<NodeCore> m_server;
 };
 
 }  // namespace hashrig::testnode

@@ -12,19 +12,16 @@
 // "hang N [METHOD]", "close N [METHOD]", "answer N STRING" (the rest of the line, spaces kept),
 // "delay MS", "clear", "stats" (prints the JSON line now). Exit 2 on bad usage, 1 on a start-up
 // failure (a port in use, an unreadable datadir or chain file).
-#include <poll.h>
 #include <signal.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include "tests/node/test_node.h"
+#include "tests/server_program.h"
 
 namespace {
 
@@ -166,31 +163,11 @@ bool run_command(TestNode& node, const std::string& line) {
 
 // Serves until a signal or the end of stdin.
 void serve(TestNode& node, const Settings& settings, const sigset_t& signals) {
-  bool stdin_open = !settings.ignore_stdin;
-  std::string pending;
-  for (;;) {
-    pollfd fd{STDIN_FILENO, POLLIN, 0};
-    const int ready = ::poll(&fd, stdin_open ? 1 : 0, 20);
-    if (ready > 0 && (fd.revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-      char buffer[4096];
-      const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-      if (n <= 0 && !(n < 0 && errno == EINTR)) return;  // stdin closed
-      if (n > 0) pending.append(buffer, std::size_t(n));
-      for (std::size_t eol; (eol = pending.find('\n')) != std::string::npos;) {
-        const std::string line = pending.substr(0, eol);
-        pending.erase(0, eol + 1);
-        try {
-          if (!run_command(node, line)) {
-            std::cerr << "hashrig-test-node: unknown or malformed command: " << line << "\n";
-          }
-        } catch (const std::exception& e) {
-          std::cerr << "hashrig-test-node: " << line << ": " << e.what() << "\n";
-        }
-      }
-    }
-    const timespec no_wait{0, 0};
-    if (::sigtimedwait(&signals, nullptr, &no_wait) > 0) return;
-  }
+  hashrig::test::serve_commands({"hashrig-test-node",
+                                 !settings.ignore_stdin,
+                                 [&](const std::string& line) { return run_command(node, line); },
+                                 {}},
+                                signals);
 }
 
 }  // namespace
@@ -203,14 +180,7 @@ int main(int argc, char** argv) {
     std::cerr << "hashrig-test-node: " << e.what() << "\n" << kUsage;
     return 2;
   }
-  // SIGINT/SIGTERM are taken with sigtimedwait; block them before the node thread starts so
-  // that it inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = hashrig::test::block_stop_signals();  // before the node thread starts
 
   try {
     TestNode node(settings.node);

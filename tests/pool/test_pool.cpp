@@ -3,7 +3,6 @@
 // they were made and their messages are queued when the call returns.
 #include "tests/pool/test_pool.h"
 
-#include <future>
 #include <stdexcept>
 
 #include "core/bytes.h"
@@ -18,58 +17,29 @@ constexpr auto kControlTimeout = std::chrono::seconds(30);
 }  // namespace
 
 TestPool::TestPool(TestPoolOptions options)
-    : m_core(std::make_unique<PoolCore>(std::move(options))) {}
+    : m_server(std::make_unique<PoolCore>(std::move(options)), "testpool: the pool thread",
+               kControlTimeout) {}
 
-TestPool::~TestPool() {
-  stop();
-}
+TestPool::~TestPool() = default;
 
 std::uint16_t TestPool::start() {
-  std::lock_guard lock(m_control_mutex);
-  if (m_running) return m_port;
-  m_port = m_core->open(m_port != 0 ? m_port : m_core->options().port);
-  m_thread = std::thread([core = m_core.get()] { core->run(); });
-  m_running = true;
-  return m_port;
+  return m_server.start();
 }
 
 void TestPool::stop() {
-  std::lock_guard lock(m_control_mutex);
-  if (!m_running) return;
-  m_core->post([core = m_core.get()] { core->shutdown(); });
-  m_thread.join();
-  m_core->close();
-  m_running = false;
+  m_server.stop();
 }
 
 bool TestPool::running() const {
-  std::lock_guard lock(m_control_mutex);
-  return m_running;
+  return m_server.running();
 }
 
 std::uint16_t TestPool::port() const {
-  std::lock_guard lock(m_control_mutex);
-  return m_port;
+  return m_server.port();
 }
 
 bool TestPool::run_on_pool(const std::function<void(PoolCore&)>& fn) {
-  std::lock_guard lock(m_control_mutex);
-  if (!m_running) return false;
-  auto done = std::make_shared<std::promise<void>>();
-  std::future<void> finished = done->get_future();
-  m_core->post([done, fn, core = m_core.get()] {
-    try {
-      fn(*core);
-      done->set_value();
-    } catch (...) {
-      done->set_exception(std::current_exception());
-    }
-  });
-  if (finished.wait_for(kControlTimeout) != std::future_status::ready) {
-    throw std::runtime_error("testpool: the pool thread did not run a control call in 30 s");
-  }
-  finished.get();  // rethrows what fn threw
-  return true;
+  return m_server.run(fn, false);
 }
 
 std::string TestPool::send_job(bool clean) {
@@ -133,20 +103,20 @@ void TestPool::drop_connections(bool reset) {
 }
 
 void TestPool::set_never_answer_submits(bool never) {
-  m_core->set_never_answer_submits(never);
+  m_server.core().set_never_answer_submits(never);
 }
 
 PoolStats TestPool::stats() const {
-  return m_core->recorder().stats();
+  return m_server.core().recorder().stats();
 }
 
 std::vector<std::string> TestPool::log() const {
-  return m_core->recorder().log_lines();
+  return m_server.core().recorder().log_lines();
 }
 
 bool TestPool::wait_for(const std::function<bool(const PoolStats&)>& predicate,
                         std::chrono::milliseconds timeout) const {
-  return m_core->recorder().wait_for(predicate, timeout);
+  return m_server.core().recorder().wait_for(predicate, timeout);
 }
 
 }  // namespace hashrig::testpool

@@ -35,8 +35,9 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "tests/server_thread.h"
 
 namespace hashrig::testpool {
 
@@ -157,11 +158,7 @@ class TestPool {
   // Runs fn on the pool thread and waits for it; false when the pool is not running.
   bool run_on_pool(const std::function<void(PoolCore&)>& fn);
 
-  std::unique_ptr<PoolCore> m_core;
-  mutable std::mutex m_control_mutex;  // start/stop against control calls
-  std::thread m_thread;
-  bool m_running = false;
-  std::uint16_t m_port = 0;
+  test::ServerThread<PoolCore> m_server;
 };
 
 }  // namespace hashrig::testpool

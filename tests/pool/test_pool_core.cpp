@@ -1,5 +1,4 @@
-// Recorder and PoolCore (test_pool_core.h). Contents:
-//   - Recorder: stats, log, wait_for
+// PoolCore (test_pool_core.h). Contents:
 //   - PoolCore::open/run/shutdown/close: listener and io_context lifecycle
 //   - accept_next/on_accept: new connections, TLS told from plain TCP by the first byte when
 //     both are allowed (a TLS ClientHello starts with 0x16)
@@ -20,33 +19,9 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-constexpr std::size_t kMaxLogLines = 200000;
 constexpr std::uint8_t kTlsHandshakeRecord = 0x16;
 
 }  // namespace
-
-// --- Recorder -------------------------------------------------------------------------------
-
-void Recorder::log(std::string line) {
-  std::lock_guard lock(m_mutex);
-  if (m_log.size() < kMaxLogLines) m_log.push_back(std::move(line));
-}
-
-PoolStats Recorder::stats() const {
-  std::lock_guard lock(m_mutex);
-  return m_stats;
-}
-
-std::vector<std::string> Recorder::log_lines() const {
-  std::lock_guard lock(m_mutex);
-  return m_log;
-}
-
-bool Recorder::wait_for(const std::function<bool(const PoolStats&)>& predicate,
-                        std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(m_mutex);
-  return m_changed.wait_for(lock, timeout, [&] { return predicate(m_stats); });
-}
 
 // --- lifecycle ------------------------------------------------------------------------------
 

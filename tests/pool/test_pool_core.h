@@ -1,6 +1,6 @@
 // The inside of TestPool (test_pool.h):
-//   - Recorder: PoolStats and the line log behind one mutex, with a condition variable for
-//     TestPool::wait_for(); the only state both the pool thread and test threads touch.
+//   - Recorder: PoolStats and the line log (tests/server_thread.h), the only state both the
+//     pool thread and test threads touch.
 //   - PoolCore: the pool-thread side: io_context, listener (plain or TLS), the open sessions, the
 //     current job template and difficulty, extranonce1 allocation and resumable session ids, and
 //     the control operations TestPool posts to it. Everything but the Recorder and the
@@ -27,32 +27,13 @@
 #include "tests/pool/test_pool.h"
 #include "tests/pool/test_pool_jobs.h"
 
+#include "tests/server_thread.h"
+
 namespace hashrig::testpool {
 
 class Session;
 
-class Recorder {
- public:
-  template <class F>
-  void update(F&& change) {
-    {
-      std::lock_guard lock(m_mutex);
-      change(m_stats);
-    }
-    m_changed.notify_all();
-  }
-  void log(std::string line);
-  PoolStats stats() const;
-  std::vector<std::string> log_lines() const;
-  bool wait_for(const std::function<bool(const PoolStats&)>& predicate,
-                std::chrono::milliseconds timeout) const;
-
- private:
-  mutable std::mutex m_mutex;
-  mutable std::condition_variable m_changed;
-  PoolStats m_stats;
-  std::vector<std::string> m_log;
-};
+using Recorder = test::StatsRecorder<PoolStats>;
 
 class PoolCore {
  public:

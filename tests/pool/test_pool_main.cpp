@@ -10,15 +10,11 @@
 // closes (unless --ignore-stdin), then prints one JSON line with the stats and exits 0.
 // Lines on stdin are commands: "job", "clean", "difficulty D", "drop", "reset",
 // "reconnect HOST PORT WAIT", "stats" (prints the JSON line now). Exit 2 on bad usage.
-#include <poll.h>
 #include <signal.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -26,6 +22,7 @@
 #include <string>
 
 #include "tests/pool/test_pool.h"
+#include "tests/server_program.h"
 
 namespace {
 
@@ -155,37 +152,23 @@ bool run_command(TestPool& pool, const std::string& line) {
   return true;
 }
 
-// Serves until a signal or the end of stdin.
+// Serves until a signal or the end of stdin, sending a job every --job-interval-ms.
 void serve(TestPool& pool, const Settings& settings, const sigset_t& signals) {
   using clock = std::chrono::steady_clock;
   const auto interval = std::chrono::milliseconds(settings.job_interval_ms);
   auto next_job = clock::now() + interval;
   long jobs = 0;
-  bool stdin_open = !settings.ignore_stdin;
-  std::string pending;
-  for (;;) {
-    pollfd fd{STDIN_FILENO, POLLIN, 0};
-    const int ready = ::poll(&fd, stdin_open ? 1 : 0, 20);
-    if (ready > 0 && (fd.revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-      char buffer[4096];
-      const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-      if (n <= 0 && !(n < 0 && errno == EINTR)) return;  // stdin closed
-      if (n > 0) pending.append(buffer, std::size_t(n));
-      for (std::size_t eol; (eol = pending.find('\n')) != std::string::npos;) {
-        const std::string line = pending.substr(0, eol);
-        pending.erase(0, eol + 1);
-        if (!run_command(pool, line))
-          std::cerr << "hashrig-test-pool: unknown command: " << line << "\n";
-      }
-    }
-    const timespec no_wait{0, 0};
-    if (::sigtimedwait(&signals, nullptr, &no_wait) > 0) return;
-    if (settings.job_interval_ms > 0 && clock::now() >= next_job) {
-      ++jobs;
-      pool.send_job(settings.clean_every > 0 && jobs % settings.clean_every == 0);
-      next_job += interval;
-    }
-  }
+  hashrig::test::serve_commands(
+      {"hashrig-test-pool", !settings.ignore_stdin,
+       [&](const std::string& line) { return run_command(pool, line); },
+       [&] {
+         if (settings.job_interval_ms > 0 && clock::now() >= next_job) {
+           ++jobs;
+           pool.send_job(settings.clean_every > 0 && jobs % settings.clean_every == 0);
+           next_job += interval;
+         }
+       }},
+      signals);
 }
 
 }  // namespace
@@ -198,14 +181,7 @@ int main(int argc, char** argv) {
     std::cerr << "hashrig-test-pool: " << e.what() << "\n" << kUsage;
     return 2;
   }
-  // SIGINT/SIGTERM are taken with sigtimedwait; block them before the pool thread starts so
-  // that it inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = hashrig::test::block_stop_signals();  // before the pool thread starts
 
   try {
     TestPool pool(settings.pool);

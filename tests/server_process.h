@@ -1,6 +1,8 @@
-// NodeProcess: hashrig-test-node as a process of its own, for tests that kill it: its stdin
-// takes the program's commands, its stdout lines ("port N", "block <hash>", JSON) are read with a
-// timeout. Only stdin, stdout and stderr are passed on to it. The destructor kills it.
+// ServerProcess: a test server program (hashrig-test-pool, hashrig-test-node) as a process of its
+// own, for tests that signal or kill it: its stdin takes the program's commands, its stdout lines
+// ("port N", "block <hash>", JSON) are read with a timeout; with `Stderr::merged` its stderr (a
+// program's log) is read the same way. Only stdin, stdout and stderr are passed on to it (never
+// the test's listening sockets). The destructor kills it.
 #pragma once
 
 #include <poll.h>
@@ -17,11 +19,16 @@
 
 extern char** environ;
 
-namespace hashrig::testnode {
+namespace hashrig::test {
 
-class NodeProcess {
+class ServerProcess {
  public:
-  NodeProcess(const std::string& binary, std::vector<std::string> args) {
+  enum class Stderr { inherited, merged };  // merged: stderr lines come through read_line too
+  // `timeout`: how long read_line and wait wait by default.
+  ServerProcess(const std::string& binary, std::vector<std::string> args,
+                std::chrono::milliseconds timeout = std::chrono::seconds(20),
+                Stderr err = Stderr::inherited)
+      : m_timeout(timeout) {
     int in[2];
     int out[2];
     if (::pipe(in) != 0 || ::pipe(out) != 0) throw std::runtime_error("pipe");
@@ -29,6 +36,7 @@ class NodeProcess {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    if (err == Stderr::merged) posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     args.insert(args.begin(), binary);
     std::vector<char*> argv;
@@ -43,7 +51,7 @@ class NodeProcess {
     m_stdout = out[0];
     if (rc != 0) throw std::runtime_error("posix_spawn failed");
   }
-  ~NodeProcess() {
+  ~ServerProcess() {
     close_stdin();
     if (m_pid > 0) {
       ::kill(m_pid, SIGKILL);
@@ -51,7 +59,9 @@ class NodeProcess {
     }
     ::close(m_stdout);
   }
-  std::string read_line(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  // The next stdout line; empty when none comes within the timeout.
+  std::string read_line() { return read_line(m_timeout); }
+  std::string read_line(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (m_out.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
       pollfd fd{m_stdout, POLLIN, 0};
@@ -67,12 +77,23 @@ class NodeProcess {
     m_out.erase(0, eol + 1);
     return line;
   }
+  // Reads lines until one contains `text`; false when none does within the timeout.
+  bool wait_for_line(const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + m_timeout;
+    for (auto now = std::chrono::steady_clock::now(); now < deadline;
+         now = std::chrono::steady_clock::now()) {
+      const std::string line =
+          read_line(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+      if (line.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
   void write(const std::string& text) { (void)!::write(m_stdin, text.data(), text.size()); }
   void close_stdin() {
     if (m_stdin >= 0) ::close(m_stdin);
     m_stdin = -1;
   }
-  void kill(int sig) { ::kill(m_pid, sig); }
+  void signal(int sig) { ::kill(m_pid, sig); }
   // Kills it with `sig` and reaps it; returns once it is gone.
   void kill_and_wait(int sig) {
     if (m_pid <= 0) return;
@@ -80,7 +101,9 @@ class NodeProcess {
     ::waitpid(m_pid, nullptr, 0);
     m_pid = -1;
   }
-  int wait(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  // The exit status (128 + signal when killed), or -1 when it has not exited within the timeout.
+  int wait() { return wait(m_timeout); }
+  int wait(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
       int status = 0;
@@ -94,6 +117,7 @@ class NodeProcess {
   }
 
  private:
+  std::chrono::milliseconds m_timeout;
   pid_t m_pid = -1;
   int m_stdin = -1;
   int m_stdout = -1;
@@ -106,4 +130,4 @@ inline std::uint16_t port_of(const std::string& line) {
   return std::uint16_t(std::stoi(line.substr(5)));
 }
 
-}  // namespace hashrig::testnode
+}  // namespace hashrig::test
