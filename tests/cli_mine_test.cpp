@@ -3,8 +3,6 @@
 // stopped with SIGTERM that still writes its summary.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
@@ -16,9 +14,8 @@
 
 #include "cli_run.h"
 #include "host/job_file_source.h"
+#include "server_process.h"
 #include "test_support.h"
-
-extern char** environ;
 
 namespace hashrig {
 namespace {
@@ -123,22 +120,17 @@ TEST(CliMine, BadJobFilesAndOptionsAreNamed) {
 
 TEST(CliMine, SigtermStopsARealProcessThatStillWritesItsSummary) {
   const fs::path summary = temp_path("sigterm.json");
-  const std::string binary = HASHRIG_BINARY;
-  std::vector<std::string> args = {
-      binary, "mine",           "--job-file",     kJobFile,      "--status-interval",
-      "0",    "--summary-json", summary.string(), "--log-level", "warning"};
-  std::vector<char*> argv;
-  for (std::string& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, binary.c_str(), nullptr, nullptr, argv.data(), environ), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  // Signalled once it says it is mining (start-up under a sanitizer on a loaded machine can take
+  // seconds), then left to hash a while so the summary has something in it.
+  test::ServerProcess hashrig(HASHRIG_BINARY,
+                              {"mine", "--job-file", kJobFile, "--status-interval", "0",
+                               "--summary-json", summary.string(), "--log-level", "info"},
+                              std::chrono::seconds(60), test::ServerProcess::Stderr::merged);
+  ASSERT_TRUE(hashrig.wait_for_line("] mining ")) << "no 'mining' line from hashrig";
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  hashrig.signal(SIGTERM);
+  ASSERT_TRUE(hashrig.wait_for_line("stopping on SIGTERM"));
+  EXPECT_EQ(hashrig.wait(), 0);  // 128 + N when killed by signal N
   const nlohmann::json s = read_json(summary);
   expect_summary_fields(s);
   EXPECT_GT(s.at("uptime_s").get<double>(), 0.5);
