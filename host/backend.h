@@ -27,7 +27,8 @@ namespace hashrig::host {
 struct DeviceDescription {
   std::string id;      // "cpu#0"
   std::string kernel;  // "avx512"
-  std::string where;   // "core 0 (PU 0)", later "PCI 0000:01:00.0"
+  std::string where;   // "core 0 (PU 0)", "NVIDIA H100 80GB HBM3, PCI 0000:01:00.0"
+  std::string bus_id;  // GPUs: "0000:01:00.0" where known (NVML finds the device by it)
 };
 
 struct BackendContext {

@@ -2,11 +2,14 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
+#include "host/cli_config.h"
 #include "host/commands.h"
 #include "host/node_options.h"
+#include "host/number_parse.h"
 #include "host/usage_error.h"
 
 namespace hashrig::host {
@@ -17,6 +20,8 @@ constexpr const char* kKernelHelp = "CPU kernel: auto, scalar, avx2, avx512 or s
 // The command line as parsed: the chosen subcommand's arguments.
 struct ParsedLine {
   std::string log_level = "info";
+  std::string log_file, log_max_size = "10M", log_keep = "5";
+  bool syslog = false;
   HashArgs hash;
   ScanArgs scan;
   BenchArgs bench;
@@ -24,6 +29,7 @@ struct ParsedLine {
   DevicesArgs devices;
   MineArgs mine;
   BlocksArgs blocks;
+  ConfigArgs config;
 };
 
 // Strings bound to optional arguments; copied into std::optional after parsing.
@@ -87,6 +93,10 @@ void add_bench(CLI::App& app, BenchArgs& a, OptionalText& text) {
   add_optional(bench, "--device", a.device,
                "benchmark this GPU (cuda:N or opencl:N; `hashrig devices` lists them)")
       ->type_name("DEVICE");
+  add_optional(bench, "--report", a.report,
+               "benchmark every CPU kernel, the best one's thread scaling and the default GPUs; "
+               "write DIR/bench.json and a chart, DIR/bench.svg")
+      ->type_name("DIR");
 }
 
 // Pool options are global, so `hashrig -o URL -u USER -p PASS` mines without a subcommand.
@@ -166,10 +176,10 @@ void add_node(CLI::App& app, MineArgs& a) {
 
 // The mining options belong to the top level, so `hashrig -o URL -u USER -p PASS --duration 60`
 // works without the `mine` subcommand; used without mining they are an error (kMineOnly).
-constexpr const char* kMineOnly[] = {"--job-file",        "--difficulty",   "--threads",
-                                     "--per-pu",          "--no-pin",       "--duration",
-                                     "--status-interval", "--summary-json", "--batch-ms",
-                                     "--devices",         "--gpu-launch-ms"};
+constexpr const char* kMineOnly[] = {
+    "--job-file",      "--difficulty",      "--threads",       "--per-pu",   "--no-pin",
+    "--duration",      "--status-interval", "--summary-json",  "--batch-ms", "--devices",
+    "--gpu-launch-ms", "--api-listen",      "--api-token-file"};
 
 void add_mine(CLI::App& app, MineArgs& a) {
   app.add_subcommand("mine",
@@ -214,6 +224,16 @@ void add_mine(CLI::App& app, MineArgs& a) {
                "target duration of one GPU launch in milliseconds (default 50)")
       ->type_name("MS")
       ->group(group);
+  const char* api = "HTTP API and Prometheus metrics (with mine)";
+  add_optional(&app, "--api-listen", a.api_listen,
+               "serve the API on [HOST:]PORT (HOST defaults to 127.0.0.1; port 0: any free one)")
+      ->type_name("ADDR")
+      ->group(api);
+  add_optional(&app, "--api-token-file", a.api_token_file,
+               "the bearer token for the API's controls (pause, resume, pools); without one the "
+               "API is read-only")
+      ->type_name("FILE")
+      ->group(api);
 }
 
 // Throws UsageError when a mining option was given to a command that does not mine.
@@ -246,13 +266,45 @@ void fill_optionals(CLI::App& app, ParsedLine& line, const OptionalText& text) {
   }
 }
 
+// The global logging options; throws UsageError naming a bad one and what it allows.
+LogSettings log_settings(const CLI::App& app, const ParsedLine& line) {
+  LogSettings log;
+  const std::optional<LogLevel> level = parse_log_level(line.log_level);
+  if (!level) {
+    throw UsageError("--log-level: unknown level '" + line.log_level +
+                     "' (choose error, warning, info or debug)");
+  }
+  log.level = *level;
+  log.syslog = line.syslog;
+  const std::optional<std::uint64_t> size = parse_byte_size(line.log_max_size);
+  if (!size || *size < kMinLogFileSize) {
+    throw UsageError("--log-max-size: '" + line.log_max_size +
+                     "' is not a size (use N, NK, NM or NG, at least 64K)");
+  }
+  const std::uint64_t keep = parse_argument(
+      "--log-keep", [&] { return parse_unsigned(line.log_keep, 0, kMaxLogFilesKept); });
+  if (app.get_option("--log-file")->count() > 0 && line.log_file.empty())
+    throw UsageError("--log-file: needs a file name");
+  if (line.log_file.empty()) {
+    for (const char* name : {"--log-max-size", "--log-keep"}) {
+      if (app.get_option(name)->count() > 0)
+        throw UsageError(std::string(name) + ": only with --log-file FILE");
+    }
+    return log;
+  }
+  log.file = LogFileOptions{line.log_file, *size, unsigned(keep)};
+  return log;
+}
+
 int dispatch(CLI::App& app, ParsedLine& line, CliContext& ctx) {
+  if (app.got_subcommand("config")) return run_config(line.config, line.mine, ctx);
   const bool bench = app.got_subcommand("bench");
   if (bench && (!line.mine.urls.empty() || line.mine.config))
     throw UsageError("bench: pools (-o, --config) are for mining; bench --submit has its own");
   const bool mining = !bench && (app.got_subcommand("mine") || !line.mine.urls.empty() ||
                                  line.mine.config || line.mine.node);
   if (!mining) check_mine_only(app);
+  if (bench && line.bench.report) check_report_options(line.bench);
   if (bench && line.bench.node_tip) {
     if (!line.mine.node)
       throw UsageError("--node-tip: needs --node URL, its credentials and --payout");
@@ -295,6 +347,15 @@ int run_cli(int argc, const char* const* argv, const CliIo& io) {
   OptionalText text;
   app.add_option("--log-level", line.log_level, "error, warning, info (default) or debug")
       ->type_name("LEVEL");
+  app.add_option("--log-file", line.log_file, "log to this file too (no colour), rotated by size")
+      ->type_name("FILE");
+  app.add_option("--log-max-size", line.log_max_size,
+                 "rotate the log file before it passes this size: N, NK, NM or NG (default 10M)")
+      ->type_name("SIZE");
+  app.add_option("--log-keep", line.log_keep,
+                 "rotated log files kept, FILE.1 (newest) to FILE.N (default 5)")
+      ->type_name("N");
+  app.add_flag("--syslog", line.syslog, "log to syslog too (daemon facility, ident hashrig)");
   app.add_option("--cpu-kernel", text.cpu_kernel,
                  std::string(kKernelHelp) + " for every CPU worker (default auto)")
       ->type_name("K");
@@ -316,6 +377,11 @@ int run_cli(int argc, const char* const* argv, const CliIo& io) {
   CLI::App* blocks = app.add_subcommand(
       "blocks", "List the block journal: every block found for a node and what the node said");
   blocks->add_flag("--json", line.blocks.json, "print a JSON array, oldest first");
+  CLI::App* config = app.add_subcommand(
+      "config", "Check a config file without mining (--check FILE), or print an example one");
+  config->add_option("--check", line.config.check, "validate FILE as `mine -c FILE` would")
+      ->type_name("FILE");
+  config->add_flag("--example", line.config.example, "print an example config file (JSON)");
   add_node(app, line.mine);
 
   try {
@@ -325,20 +391,43 @@ int run_cli(int argc, const char* const* argv, const CliIo& io) {
     io.err << "hashrig: " << e.what() << "\nRun 'hashrig --help' for usage.\n";
     return 2;
   }
-  fill_optionals(app, line, text);
-
-  const std::optional<LogLevel> level = parse_log_level(line.log_level);
-  if (!level) {
-    io.err << "hashrig: --log-level: unknown level '" << line.log_level
-           << "' (choose error, warning, info or debug)\n";
+  // The config file under the command line: what the command line gave wins.
+  line.mine.log_level_on_command_line = app.get_option("--log-level")->count() > 0;
+  if (line.config.check) {
+    if (line.mine.config) {
+      io.err << "hashrig: config --check FILE and -c FILE: give the file once\n";
+      return 2;
+    }
+    line.mine.config = line.config.check;
+  }
+  std::optional<ConfigOptions> config_options;
+  const auto usage_message = [&](const UsageError& e) {
+    return config_options ? config_key_message(e.what(), *config_options, *line.mine.config)
+                          : std::string(e.what());
+  };
+  try {
+    if (line.mine.config) config_options = overlay_config_file(app, *line.mine.config, line.mine);
+  } catch (const UsageError& e) {
+    io.err << "hashrig: " << e.what() << '\n';
     return 2;
   }
-  CliContext ctx(io, *level);
+  fill_optionals(app, line, text);
+
+  std::unique_ptr<CliContext> context;
+  try {
+    LogSettings log = log_settings(app, line);
+    if (app.got_subcommand("config")) log.file.reset();  // checking a file writes no log file
+    context = std::make_unique<CliContext>(io, std::move(log));
+  } catch (const UsageError& e) {
+    io.err << "hashrig: " << usage_message(e) << '\n';
+    return 2;
+  }
+  CliContext& ctx = *context;
   int status = 0;
   try {
     status = dispatch(app, line, ctx);
   } catch (const UsageError& e) {
-    io.err << "hashrig: " << e.what() << '\n';
+    io.err << "hashrig: " << usage_message(e) << '\n';
     return 2;
   } catch (const core::ParseError& e) {  // a parse a command forgot to name; still bad input
     io.err << "hashrig: " << e.what() << '\n';

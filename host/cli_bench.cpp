@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "bench/kernel_bench.h"
@@ -95,6 +96,20 @@ int run_bench_mode(const BenchArgs& args, CliContext& ctx) {
 
 }  // namespace
 
+void check_report_options(const BenchArgs& args) {
+  if (args.report && args.report->empty()) throw UsageError("--report: needs a directory");
+  const std::pair<bool, const char*> others[] = {
+      {args.scheduler, "--scheduler"},       {args.switch_latency, "--switch"},
+      {args.submit_latency, "--submit"},     {args.node_tip, "--node-tip"},
+      {args.device.has_value(), "--device"}, {args.json, "--json"}};
+  for (const auto& [given, name] : others) {
+    if (given) {
+      throw UsageError(std::string("--report: cannot be combined with ") + name +
+                       " (it takes only --kernel, --threads and --seconds)");
+    }
+  }
+}
+
 nlohmann::ordered_json to_json(const bench::KernelBenchResult& r) {
   nlohmann::ordered_json j;
   j["kernel"] = r.kernel;
@@ -112,6 +127,7 @@ nlohmann::ordered_json to_json(const bench::KernelBenchResult& r) {
 
 int run_bench(const BenchArgs& args, CliContext& ctx) {
   if (args.kernel) check_kernel_name(args.kernel_option, *args.kernel);
+  if (args.report) check_report_options(args);
   if (args.device) {
     if (args.kernel || args.threads || args.scheduler || args.switch_latency ||
         args.submit_latency || args.node_tip) {
@@ -141,6 +157,7 @@ int run_bench(const BenchArgs& args, CliContext& ctx) {
     ctx.log().error("bench", "no usable CPU kernel to benchmark");
     return 1;
   }
+  if (args.report) return run_bench_report(args, options, selected, ctx);
 
   if (!args.json) {
     ctx.out() << format_row("kernel", "threads", "MH/s/thread", "MH/s total", "hashes", "checksum",

@@ -1,6 +1,7 @@
 // hashrig bench --device cuda:N | opencl:N [--seconds S] [--json]: one GPU, with the CPU
 // benchmark's fields plus the device, the launch shape and, where NVML reports the power, watts
-// and hashes per joule (sampled halfway through).
+// and hashes per joule (sampled halfway through). bench --report measures each default GPU with
+// the same run_one_gpu_bench.
 #include <cstdio>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -14,52 +15,59 @@
 
 namespace hashrig::host {
 
+GpuBenchRun run_one_gpu_bench(std::string_view name, const GpuInventory& gpus, double seconds,
+                              Logger& log) {
+  const std::unique_ptr<kernels::gpu::GpuScanner> scanner = open_gpu(name, gpus);
+  GpuBenchRun run;
+  run.info = scanner->info();
+  log.info("bench", "benchmarking " + run.info.id + " (" + run.info.name + ") for " +
+                        std::to_string(seconds) + " s");
+  const Nvml nvml;
+  auto result =
+      std::async(std::launch::async, [&] { return bench::run_gpu_bench(*scanner, seconds); });
+  if (!run.info.bus_id.empty() && run.info.id.starts_with("cuda") && nvml.available()) {
+    if (result.wait_for(std::chrono::duration<double>(seconds / 2 + 0.5)) ==
+        std::future_status::timeout) {
+      run.power_w = nvml.read(run.info.bus_id).power_w;
+    }
+  }
+  run.bench = result.get();
+  run.hashes_per_joule = hashes_per_joule(run.bench.result.mhps * 1e6, run.power_w);
+  return run;
+}
+
+nlohmann::ordered_json to_json(const GpuBenchRun& run) {
+  nlohmann::ordered_json j = to_json(run.bench.result);
+  j["device"] = run.info.id;
+  j["name"] = run.info.name;
+  j["versions_per_launch"] = run.bench.versions;
+  j["nonces_per_launch"] = run.bench.nonces_per_launch;
+  j["power_w"] = run.power_w ? nlohmann::ordered_json(*run.power_w) : nlohmann::ordered_json();
+  j["hashes_per_joule"] = run.hashes_per_joule ? nlohmann::ordered_json(*run.hashes_per_joule)
+                                               : nlohmann::ordered_json();
+  return j;
+}
+
 int run_gpu_bench_command(const BenchArgs& args, CliContext& ctx) {
   const double seconds =
       args.seconds
           ? parse_argument("--seconds",
                            [&] { return parse_seconds(*args.seconds, bench::kMaxBenchSeconds); })
           : 3.0;
-  const GpuInventory gpus = discover_gpus();
-  std::unique_ptr<kernels::gpu::GpuScanner> scanner;
+  GpuBenchRun run;
   try {
-    scanner = open_gpu(*args.device, gpus);
+    run = run_one_gpu_bench(*args.device, discover_gpus(), seconds, ctx.log());
   } catch (const kernels::gpu::GpuError& e) {
     ctx.log().error("bench", e.what());
     return 1;
   }
-  const kernels::gpu::GpuDeviceInfo info = scanner->info();
-  ctx.log().info("bench", "benchmarking " + info.id + " (" + info.name + ") for " +
-                              std::to_string(seconds) + " s");
-  const Nvml nvml;
-  std::optional<double> watts;
-  auto result =
-      std::async(std::launch::async, [&] { return bench::run_gpu_bench(*scanner, seconds); });
-  if (!info.bus_id.empty() && info.id.starts_with("cuda") && nvml.available()) {
-    if (result.wait_for(std::chrono::duration<double>(seconds / 2 + 0.5)) ==
-        std::future_status::timeout) {
-      watts = nvml.read(info.bus_id).power_w;
-    }
-  }
-  bench::GpuBenchResult g;
-  try {
-    g = result.get();
-  } catch (const kernels::gpu::GpuError& e) {
-    ctx.log().error("bench", e.what());
-    return 1;
-  }
+  const kernels::gpu::GpuDeviceInfo& info = run.info;
+  const bench::GpuBenchResult& g = run.bench;
   const bench::KernelBenchResult& r = g.result;
-  const std::optional<double> per_joule = hashes_per_joule(r.mhps * 1e6, watts);
+  const std::optional<double>& watts = run.power_w;
+  const std::optional<double>& per_joule = run.hashes_per_joule;
   if (args.json) {
-    nlohmann::ordered_json j = to_json(r);
-    j["device"] = info.id;
-    j["name"] = info.name;
-    j["versions_per_launch"] = g.versions;
-    j["nonces_per_launch"] = g.nonces_per_launch;
-    j["power_w"] = watts ? nlohmann::ordered_json(*watts) : nlohmann::ordered_json(nullptr);
-    j["hashes_per_joule"] =
-        per_joule ? nlohmann::ordered_json(*per_joule) : nlohmann::ordered_json(nullptr);
-    ctx.out() << nlohmann::ordered_json::array({j}).dump() << '\n';
+    ctx.out() << nlohmann::ordered_json::array({to_json(run)}).dump() << '\n';
   } else {
     char line[256];
     std::snprintf(line, sizeof line,

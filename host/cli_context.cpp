@@ -4,12 +4,24 @@
 #include <string>
 
 #include "host/cpu_kernels.h"
+#include "host/log_syslog.h"
 #include "host/usage_error.h"
 
 namespace hashrig::host {
 
 CliContext::CliContext(const CliIo& io, LogLevel level)
     : m_io(io), m_log(io.err, level, io.err_is_terminal) {}
+
+CliContext::CliContext(const CliIo& io, const LogSettings& log) : CliContext(io, log.level) {
+  if (log.file) {
+    try {
+      m_log.add_file(std::make_unique<LogFile>(*log.file));
+    } catch (const std::runtime_error& e) {
+      throw UsageError(std::string("--log-file: cannot open ") + e.what());
+    }
+  }
+  if (log.syslog) m_log.add_syslog(std::make_unique<SyslogSink>());
+}
 
 const kernels::cpu::KernelRegistry& CliContext::kernels() {
   if (!m_kernels) m_kernels.emplace(detect_cpu_kernels(m_log));

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "host/log.h"
+#include "host/log_file.h"
 #include "kernels/cpu/kernel_registry.h"
 
 namespace hashrig::host {
@@ -19,9 +20,19 @@ struct CliIo {
   bool err_is_terminal = false;  // colour the logs
 };
 
+// Where the logs go besides `err` (the global --log-* options and --syslog).
+struct LogSettings {
+  LogLevel level = LogLevel::info;
+  std::optional<LogFileOptions> file;  // --log-file, --log-max-size, --log-keep
+  bool syslog = false;                 // --syslog
+};
+
 class CliContext {
  public:
   CliContext(const CliIo& io, LogLevel level);
+  // Opens the log file and syslog as `log` says; throws UsageError naming --log-file and the
+  // reason when the file cannot be opened.
+  CliContext(const CliIo& io, const LogSettings& log);
 
   std::istream& in() { return m_io.in; }
   std::ostream& out() { return m_io.out; }

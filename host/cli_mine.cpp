@@ -8,7 +8,9 @@
 #include <string>
 
 #include "core/target.h"
+#include "host/api_service.h"
 #include "host/commands.h"
+#include "host/config_reload.h"
 #include "host/cpu_plan.h"
 #include "host/gpu_devices.h"
 #include "host/job_file_source.h"
@@ -17,6 +19,7 @@
 #include "host/number_parse.h"
 #include "host/pool_options.h"
 #include "host/scheduler.h"
+#include "host/service_notify.h"
 #include "host/stats_report.h"
 #include "host/stop_signals.h"
 #include "host/stratum_source.h"
@@ -47,6 +50,7 @@ struct MineSettings {
   std::optional<double> status_interval;
   std::chrono::nanoseconds batch_target = std::chrono::milliseconds(1);
   std::chrono::nanoseconds gpu_launch = std::chrono::milliseconds(50);
+  std::optional<ApiSettings> api;  // --api-listen
 };
 
 MineSettings settings_of(const MineArgs& args) {
@@ -70,21 +74,27 @@ MineSettings settings_of(const MineArgs& args) {
                                    [&] { return parse_seconds(*args.gpu_launch_ms, 10000); }) /
                     1000);
   }
+  if (args.api_listen) {
+    s.api = api_settings(*args.api_listen, args.api_token_file, args.api_token);
+  } else if (args.api_token_file) {
+    throw UsageError("--api-token-file: only with --api-listen (the API is off without it)");
+  }
   std::optional<double> difficulty;
   if (args.difficulty) {
     difficulty =
         parse_argument("--difficulty", [&] { return parse_positive(*args.difficulty, 1e15); });
   }
-  const int sources = int(bool(args.job_file)) + int(!args.urls.empty() || bool(args.config)) +
-                      int(bool(args.node));
+  const bool pools = !args.urls.empty() || args.config_has_pools;
+  const int sources = int(bool(args.job_file)) + int(pools) + int(bool(args.node));
   if (sources > 1) {
     throw UsageError(
-        "choose one job source: --job-file, pools (-o or --config), or a node (--node)");
+        "choose one job source: --job-file (mining.job_file), pools (-o, or the config file's "
+        "pools) or a node (--node, node.url)");
   }
   if (args.node) {
     if (difficulty) throw UsageError("--difficulty: only with --job-file (the node sets it)");
     s.node = node_options(args);
-  } else if (!args.urls.empty() || args.config) {
+  } else if (pools) {
     if (difficulty) throw UsageError("--difficulty: only with --job-file (pools set their own)");
     s.pools = client_options(args, std::string("hashrig/") + HASHRIG_VERSION);
   } else if (args.job_file) {
@@ -97,10 +107,53 @@ MineSettings settings_of(const MineArgs& args) {
   return s;
 }
 
+// What the main thread waits on: the stop signals, systemd's watchdog and SIGHUP reloads.
+struct MainWait {
+  StopSignals& signals;
+  ServiceNotifier& notifier;
+  Logger& log;
+  ConfigReloader* reloader;  // nullptr without a config file
+};
+
+// Waits until `until` for SIGINT or SIGTERM (returns it, or 0), sending systemd its WATCHDOG=1
+// on time meanwhile, however rarely the caller wakes. The ping only says that this main loop
+// runs: devices have their own health checks (a failing GPU is stopped by its backend), which
+// are separate from systemd's watchdog. A SIGHUP reloads the config file and the wait goes on.
+int wait_for_stop(MainWait& w, Clock::time_point until) {
+  for (;;) {
+    const Clock::time_point wake = std::min(until, w.notifier.next_watchdog_ping());
+    if (const int signal = w.signals.wait(wake - Clock::now())) {
+      if (signal != SIGHUP) return signal;
+      if (!w.reloader) {
+        w.log.warning("main", "SIGHUP: nothing to reload (no config file, -c FILE)");
+        continue;
+      }
+      try {
+        w.reloader->reload("SIGHUP");
+        w.notifier.status("config reloaded");
+      } catch (const UsageError&) {  // logged by the reloader; the running settings stay
+        w.notifier.status("config reload refused: see the log");
+      }
+      continue;
+    }
+    const Clock::time_point now = Clock::now();
+    if (now >= w.notifier.next_watchdog_ping()) w.notifier.ping_watchdog();
+    if (now >= until) return 0;
+  }
+}
+
+// Where the status line says the work comes from: the job's pool, the node, or the job file.
+std::string source_of(const MineSettings& s, const core::Job* job) {
+  if (s.pools) return job ? pool_label(*s.pools, job->source_id) : "";
+  if (s.node) return "node " + s.node->endpoint.host + ":" + std::to_string(s.node->endpoint.port);
+  return "job-file";
+}
+
 // Runs until the duration passes or a stop signal arrives; samples the stats every second and
-// logs the status line every interval.
-void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals, Logger& log,
+// logs the status line every interval (and hands it to systemd as the service's status).
+void mine_loop(const MineSettings& s, Scheduler& scheduler, MainWait& wait, Logger& log,
                const NodeSource* node) {
+  ServiceNotifier& notifier = wait.notifier;
   const Clock::time_point start = Clock::now();
   const Clock::time_point end =
       s.duration ? start + to_duration(*s.duration) : Clock::time_point::max();
@@ -110,7 +163,7 @@ void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals
   for (;;) {
     Clock::time_point wake = std::min({next_sample, next_status, end});
     if (node) wake = std::min(wake, Clock::now() + std::chrono::milliseconds(50));
-    if (const int signal = signals.wait(wake - Clock::now())) {
+    if (const int signal = wait_for_stop(wait, wake)) {
       log.info("main", std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
       break;
     }
@@ -122,7 +175,8 @@ void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals
     if (now >= next_status) {
       const StatsSnapshot snap = scheduler.stats().snapshot(now);
       const auto job = scheduler.board().current().job;
-      log.info("stats", status_line(snap, job ? describe_job(*job) : "waiting for a job"));
+      log.info("stats", status_line(snap, status_context(job.get(), source_of(s, job.get()))));
+      notifier.status(status_line(snap, ""));
       if (log.enabled(LogLevel::debug)) {
         for (const DeviceSnapshot& d : snap.devices)
           log.debug("stats", device_line(d));
@@ -141,11 +195,34 @@ void mine_loop(const MineSettings& s, Scheduler& scheduler, StopSignals& signals
 
 }  // namespace
 
+std::string check_mine_args(const MineArgs& args) {
+  const MineSettings s = settings_of(args);
+  std::string what = s.job    ? describe_job(*s.job)
+                     : s.node ? "solo mining for the node at " + s.node->endpoint.host + ":" +
+                                    std::to_string(s.node->endpoint.port)
+                              : std::to_string(s.pools->pools.size()) + " pool(s)";
+  if (s.pools) {
+    for (std::size_t i = 0; i < s.pools->pools.size(); ++i) {
+      const std::string& name = s.pools->pools[i].entry.name;
+      what += (i == 0 ? ": " : ", ") + (name.empty() ? "pool" + std::to_string(i + 1) : name);
+    }
+    what += s.pools->load_balance ? " (load balance)" : " (failover)";
+  }
+  if (s.api) {
+    what += "; API on " + s.api->listen.host + ":" + std::to_string(s.api->listen.port) +
+            (s.api->token ? "" : " (read-only)");
+  }
+  return what;
+}
+
 int run_mine(const MineArgs& args, CliContext& ctx) {
   check_kernel_name(args.kernel_option, args.kernel);
   const MineSettings s = settings_of(args);
   Logger& log = ctx.log();
-  StopSignals signals;  // before any thread starts, so every thread inherits the mask
+  // Before any thread starts, so every thread inherits the mask; SIGHUP reloads the config file.
+  StopSignals signals(StopSignals::Hangup::wait);
+  // systemd's Type=notify protocol (READY, STATUS, WATCHDOG, STOPPING); a no-op outside systemd.
+  ServiceNotifier notifier(log);
   const GpuInventory gpus = discover_gpus();
   const DeviceChoice choice = choose_devices(args.devices, gpus);
   // "auto" calibrates every CPU kernel: start-up time a rig without CPU hashing need not spend.
@@ -153,7 +230,7 @@ int run_mine(const MineArgs& args, CliContext& ctx) {
       choice.cpu ? &ctx.select_kernel(args.kernel_option, args.kernel) : nullptr;
 
   Scheduler scheduler(log);
-  OfflineShareLog offline(log, scheduler.stats().totals());
+  OfflineShareLog offline(log, scheduler.stats().totals(), &scheduler.stats().recent_shares());
   std::unique_ptr<StratumSource> pools;
   if (s.job) scheduler.set_sink(s.job->source_id, &offline);
   if (s.pools) pools = std::make_unique<StratumSource>(scheduler, log, *s.pools);
@@ -193,6 +270,33 @@ int run_mine(const MineArgs& args, CliContext& ctx) {
     log.error("main", "no device could be opened to hash on");
     return 1;
   }
+  std::optional<ConfigReloader> reloader;  // SIGHUP and the API's pools/reload
+  if (args.config)
+    reloader.emplace(args, log, pools.get(), std::string("hashrig/") + HASHRIG_VERSION);
+  MainWait wait{signals, notifier, log, reloader ? &*reloader : nullptr};
+  std::unique_ptr<ApiService> api;  // before the scheduler starts: it lists the devices it has
+  if (s.api) {
+    MineApiParts parts{scheduler,    s.pools ? "pools" : s.node ? "node" : "job-file",
+                       nullptr,      nullptr,
+                       std::nullopt, std::nullopt,
+                       nullptr};
+    parts.pools = pools.get();
+    parts.node = node.get();
+    if (s.node) {
+      parts.node_address = s.node->endpoint.host + ":" + std::to_string(s.node->endpoint.port);
+      parts.journal = s.node->journal;
+    }
+    if (reloader && pools) {
+      parts.reload_pools = [&reloader] {
+        try {
+          return reloader->reload("API");
+        } catch (const UsageError& e) {
+          throw ApiError(400, e.what());
+        }
+      };
+    }
+    api = std::make_unique<ApiService>(*s.api, std::move(parts), log);
+  }
   if (gpus.cuda.empty()) log.debug("cuda", "no CUDA device: " + gpus.cuda_why_none);
   if (gpus.opencl.empty()) log.debug("opencl", "no OpenCL device: " + gpus.opencl_why_none);
   scheduler.start();
@@ -204,17 +308,19 @@ int run_mine(const MineArgs& args, CliContext& ctx) {
                        " on " + hardware);
   if (s.job) scheduler.publish(*s.job);
   if (pools) pools->start();
+  notifier.ready("mining on " + hardware);
   bool stopped_early = false;
   if (node) {
     stopped_early = !node->start([&](std::chrono::milliseconds d) {
-      if (const int signal = signals.wait(d)) {
+      if (const int signal = wait_for_stop(wait, Clock::now() + d)) {
         log.info("main", std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
         return true;
       }
       return false;
     });
   }
-  if (!stopped_early) mine_loop(s, scheduler, signals, log, node.get());
+  if (!stopped_early) mine_loop(s, scheduler, wait, log, node.get());
+  notifier.stopping("stopping: verifying and sending what was found");
   scheduler.stop();                                 // verifies and routes whatever is still queued
   if (pools) pools->stop(std::chrono::seconds(5));  // let the pools answer what was sent
   if (node) node->stop(std::chrono::seconds(5));    // the journal keeps what is not answered

@@ -49,8 +49,12 @@ struct BenchArgs {
   std::optional<std::string> tips;    // --tips N for --node-tip (default 50)
   const MineArgs* node = nullptr;     // the --node options, for --node-tip
   std::optional<std::string> device;  // --device cuda:N | opencl:N: benchmark that GPU
+  std::optional<std::string> report;  // --report DIR: bench.json and bench.svg of the machine
 };
 int run_bench(const BenchArgs& args, CliContext& ctx);
+// Throws UsageError naming --report and the option when --report is combined with another
+// benchmark (--scheduler, --switch, --submit, --node-tip, --device) or --json.
+void check_report_options(const BenchArgs& args);
 
 // hashrig kernels [--json]
 struct KernelsArgs {
@@ -68,7 +72,8 @@ int run_devices(const DevicesArgs& args, CliContext& ctx);
 // [--per-pu] [--no-pin]
 //   [--duration S] [--status-interval S] [--summary-json FILE] [--batch-ms MS]
 struct MineArgs {
-  std::optional<std::string> config;  // -c: JSON config file (its pool sections, for now)
+  std::optional<std::string> config;  // -c: JSON config file (see config_file.h)
+  bool config_has_pools = false;      // it has "pools" (the pool client reads them from it)
   std::vector<std::string> urls;    // -o: stratum+tcp:// or stratum+ssl:// URLs, in failover order
   std::vector<std::string> users;   // -u: one per URL (the last repeats)
   std::vector<std::string> passes;  // -p: likewise (default "x")
@@ -88,7 +93,11 @@ struct MineArgs {
   std::optional<std::string> summary_json;
   std::optional<std::string> batch_ms;  // target batch duration on CPU (default 1 ms)
   std::optional<std::string> devices;  // --devices cpu,cuda:0,opencl:1 (default: see gpu_devices.h)
-  std::optional<std::string> gpu_launch_ms;  // target duration of one GPU launch (default 50 ms)
+  std::optional<std::string> gpu_launch_ms;   // target duration of one GPU launch (default 50 ms)
+  std::optional<std::string> api_listen;      // [HOST:]PORT of the HTTP API (off when absent)
+  std::optional<std::string> api_token_file;  // the bearer token for the API's POSTs
+  std::optional<std::string> api_token;       // api.token of the config file (never argv)
+  bool log_level_on_command_line = false;     // a SIGHUP reload keeps it
   std::string kernel = "auto";
   std::string kernel_option = "--cpu-kernel";
   // Solo mining into a node (--node); see node_options.h.
@@ -103,6 +112,9 @@ struct MineArgs {
   std::optional<std::string> journal;   // the block journal; also read by `blocks`
 };
 int run_mine(const MineArgs& args, CliContext& ctx);
+// Checks `args` as run_mine would before opening any device (the job source, its options, the
+// API settings) and returns what it would mine, in words. Throws UsageError.
+std::string check_mine_args(const MineArgs& args);
 
 // hashrig blocks [--json] [--journal FILE]: the block journal, oldest first.
 struct BlocksArgs {

@@ -73,7 +73,8 @@ CpuBackend::~CpuBackend() {
 std::vector<DeviceDescription> CpuBackend::devices() const {
   std::vector<DeviceDescription> out;
   for (std::size_t i = 0; i < m_options.placements.size(); ++i) {
-    out.push_back({"cpu#" + std::to_string(i), m_kernel_name, describe(m_options.placements[i])});
+    out.push_back(
+        {"cpu#" + std::to_string(i), m_kernel_name, describe(m_options.placements[i]), {}});
   }
   return out;
 }

@@ -270,8 +270,8 @@ std::vector<DeviceDescription> GpuBackend::devices() const {
   std::vector<DeviceDescription> out;
   for (const auto& s : m_scanners) {
     const kernels::gpu::GpuDeviceInfo& info = s->info();
-    out.push_back(
-        {info.id, info.kernel, info.name + (info.bus_id.empty() ? "" : ", PCI " + info.bus_id)});
+    out.push_back({info.id, info.kernel,
+                   info.name + (info.bus_id.empty() ? "" : ", PCI " + info.bus_id), info.bus_id});
   }
   return out;
 }

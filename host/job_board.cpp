@@ -51,9 +51,26 @@ bool JobBoard::wait_for_newer(std::stop_token stop, std::uint64_t seen) const {
   return m_published.wait(lock, stop, [&] { return generation() != seen; });
 }
 
+bool JobBoard::set_paused(bool paused) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_paused.load(std::memory_order_relaxed) == paused) return false;
+    m_paused.store(paused, std::memory_order_release);
+    m_current.generation += 1;
+    m_generation.store(m_current.generation, std::memory_order_release);
+  }
+  m_published.notify_all();
+  return true;
+}
+
 JobSnapshot JobBoard::current() const {
   std::lock_guard lock(m_mutex);
-  return m_current;
+  JobSnapshot s = m_current;
+  if (m_paused.load(std::memory_order_relaxed)) {
+    s.job.reset();
+    s.space.reset();
+  }
+  return s;
 }
 
 }  // namespace hashrig::host

@@ -11,6 +11,9 @@
 //   kRecentSpaces jobs, so work already hashed is never hashed again.
 // - A clean job (new block) makes every hit found for an earlier generation stale; a non-clean
 //   job (new transactions, same block) lets hits of earlier generations still count.
+// - Paused (the operator's pause): the board hands out snapshots without a job, so devices idle
+//   at their next batch boundary; jobs published meanwhile are kept, and resuming hands out the
+//   newest one, its nonce space where it was. Pausing and resuming are generations of their own.
 #pragma once
 
 #include <atomic>
@@ -50,6 +53,10 @@ class JobBoard {
   // devices sleep here); returns whether a newer job is there.
   bool wait_for_newer(std::stop_token stop, std::uint64_t seen) const;
 
+  // Pauses or resumes hashing (see above); returns false when it already was in that state.
+  bool set_paused(bool paused);
+  bool paused() const { return m_paused.load(std::memory_order_acquire); }
+
   // Whether a hit found for generation `g` is stale: a clean job was published after it.
   bool is_stale(std::uint64_t g) const { return g < m_last_clean.load(std::memory_order_acquire); }
 
@@ -61,6 +68,7 @@ class JobBoard {
   JobSnapshot m_current;                             // guarded by m_mutex
   std::deque<std::shared_ptr<NonceSpace>> m_recent;  // newest last; guarded by m_mutex
   std::atomic<std::uint64_t> m_generation{0};
+  std::atomic<bool> m_paused{false};  // written under m_mutex
   std::atomic<std::uint64_t> m_last_clean{0};
 };
 

@@ -97,6 +97,19 @@ void OfflineShareLog::submit(const Share& share) {
   m_log.debug(share.source_id, std::string(share.stale ? "stale " : "") +
                                    (share.block_candidate ? "block" : "share") + " (diff " + text +
                                    "), offline: mining.submit params would be " + params);
+  if (m_recent) {
+    ShareRecord r;
+    r.source = share.source_id;
+    r.job_id = share.job_id;
+    r.extranonce2 = core::to_hex(share.extranonce2);
+    r.ntime = share.ntime;
+    r.nonce = share.nonce;
+    r.version_bits = share.version_bits;
+    r.difficulty = share.difficulty;
+    r.result = share.stale ? "stale" : "logged";
+    r.block = share.block_candidate;
+    m_recent->record(std::move(r));
+  }
 }
 
 }  // namespace hashrig::host

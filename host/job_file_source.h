@@ -24,13 +24,16 @@ core::Job load_job_file(const std::string& path, std::optional<double> difficult
 
 class OfflineShareLog : public ShareSink {
  public:
-  // Shares found for a job a clean job had replaced are counted in `totals.stale`.
-  OfflineShareLog(Logger& log, Totals& totals) : m_log(log), m_totals(totals) {}
+  // Shares found for a job a clean job had replaced are counted in `totals.stale`; each share is
+  // recorded in `recent` (when given) as "logged" or "stale".
+  OfflineShareLog(Logger& log, Totals& totals, RecentShares* recent = nullptr)
+      : m_log(log), m_totals(totals), m_recent(recent) {}
   void submit(const Share& share) override;
 
  private:
   Logger& m_log;
   Totals& m_totals;
+  RecentShares* m_recent;
 };
 
 }  // namespace hashrig::host

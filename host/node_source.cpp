@@ -167,6 +167,7 @@ void NodeSource::on_template(const std::shared_ptr<const node::BlockTemplate>& t
                              std::to_string(tmpl->transactions.size()) + " transactions, " +
                              std::to_string(tmpl->coinbase_value) + " sat";
     m_scheduler.publish(std::move(job));
+    m_last_template_ns.store(std::chrono::steady_clock::now().time_since_epoch().count());
     m_log.info(kTag, "new work: " + what);
   } catch (const std::exception& e) {
     m_log.error(
@@ -236,8 +237,27 @@ void NodeSource::submit(const Share& share) {
   m_submitter->submit(id);
 }
 
+std::optional<double> NodeSource::template_age_s() const {
+  const std::int64_t last = m_last_template_ns.load();
+  if (last == 0) return std::nullopt;
+  const std::int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+  return double(now - last) / 1e9;
+}
+
 void NodeSource::on_answer(const node::JournalBlock& block, const nlohmann::json& answer) {
   Totals& totals = m_scheduler.stats().totals();
+  ShareRecord record;
+  record.source = "node";
+  record.job_id = block.hash;
+  record.block = true;
+  if (answer.is_null()) {
+    record.result = "accepted";
+  } else {
+    record.reason = node::describe_answer(answer);
+    const bool neutral = record.reason == "duplicate" || record.reason == "inconclusive";
+    record.result = neutral ? record.reason : "rejected";
+  }
+  m_scheduler.stats().recent_shares().record(std::move(record));
   const std::string what = "block " + block.hash + " (height " + std::to_string(block.height) +
                            ", " + std::to_string(block.attempts) + " attempt" +
                            (block.attempts == 1 ? "" : "s") + "): ";

@@ -74,6 +74,8 @@ class NodeSource final : public ShareSink {
 
   bool max_blocks_reached() const;
   std::uint64_t blocks_accepted() const { return m_accepted.load(); }
+  // Seconds since the last template became work; nullopt before the first.
+  std::optional<double> template_age_s() const;
 
  private:
   struct Published {
@@ -97,7 +99,8 @@ class NodeSource final : public ShareSink {
   std::deque<Published> m_published;  // the last few templates, for assembling blocks
   std::uint64_t m_job_seq = 0;
   std::optional<core::Hash256> m_last_parent;
-  std::deque<core::Hash256> m_solved_parents;  // ours is journaled on these (the last few)
+  std::atomic<std::int64_t> m_last_template_ns{0};  // steady clock; 0: none yet
+  std::deque<core::Hash256> m_solved_parents;       // ours is journaled on these (the last few)
   std::vector<std::string> m_warned_signals;
   std::atomic<std::uint64_t> m_accepted{0};
   bool m_started = false;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "host/config_file.h"
 #include "host/number_parse.h"
 #include "host/usage_error.h"
 #include "stratum/pool_config.h"
@@ -15,30 +16,14 @@ const std::string& nth_or_last(const std::vector<std::string>& values, std::size
   return values[std::min(i, values.size() - 1)];
 }
 
-// The config file's sections that the pool client owns; other top-level keys are refused.
+// The config file's sections that the pool client owns (config_file.h checks the rest).
 void apply_config_file(const std::string& path, stratum::ClientOptions& o) {
-  std::ifstream in(path);
-  if (!in) throw UsageError("--config: cannot open " + path);
-  nlohmann::json j;
+  const nlohmann::json j = read_config_file(path);
   try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw UsageError("--config " + path + ": not valid JSON: " + e.what());
-  }
-  const std::string where = "--config " + path + ": ";
-  if (!j.is_object()) throw UsageError(where + "expected a JSON object");
-  try {
-    for (const auto& [key, value] : j.items()) {
-      if (key == "pools") {
-        o.pools = stratum::parse_pools(value);
-      } else if (key == "pool_strategy") {
-        stratum::apply_pool_strategy(value, o);
-      } else {
-        throw core::ParseError(key + ": unknown key (known: pools, pool_strategy)");
-      }
-    }
+    if (j.contains("pools")) o.pools = stratum::parse_pools(j["pools"]);
+    if (j.contains("pool_strategy")) stratum::apply_pool_strategy(j["pool_strategy"], o);
   } catch (const core::ParseError& e) {
-    throw UsageError(where + e.what());
+    throw UsageError("config " + path + ": " + e.what());
   }
 }
 

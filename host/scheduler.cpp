@@ -22,6 +22,13 @@ std::string share_text(const Share& s, const std::string& device) {
 
 }  // namespace
 
+bool Scheduler::set_paused(bool paused) {
+  if (!m_board.set_paused(paused)) return false;
+  m_log.info("sched", paused ? "paused: the devices idle until resumed"
+                             : "resumed: the devices hash the current job");
+  return true;
+}
+
 std::string describe_job(const core::Job& job) {
   char diff[32];
   std::snprintf(diff, sizeof diff, "%.6g", core::difficulty_from_target(job.share_target));

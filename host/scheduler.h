@@ -44,6 +44,10 @@ class Scheduler {
   // Validates and publishes a job; returns its generation. Throws core::ParseError (naming the
   // field) for a malformed job, leaving the current job in place.
   std::uint64_t publish(core::Job job, const SpaceStart& start = {});
+  // The operator's pause (JobBoard::set_paused): devices idle at their next batch boundary; jobs
+  // published meanwhile are kept for the resume. Returns false when already in that state.
+  bool set_paused(bool paused);
+  bool paused() const { return m_board.paused(); }
   // Stops the devices, then verifies and routes every candidate still queued. Idempotent.
   void stop();
 

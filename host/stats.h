@@ -14,6 +14,7 @@
 
 #include "host/device_counters.h"
 #include "host/hashrate_meter.h"
+#include "host/recent_shares.h"
 
 namespace hashrig::host {
 
@@ -52,6 +53,8 @@ class Stats {
   DeviceCounters& device(std::size_t i) { return m_devices.at(i)->counters; }
 
   Totals& totals() { return m_totals; }
+  // The last shares and their outcomes, recorded by the sources (the API shows them).
+  RecentShares& recent_shares() { return m_recent_shares; }
 
   // Samples every meter; call about once a second from one thread.
   void sample(Clock::time_point now);
@@ -66,6 +69,7 @@ class Stats {
   Clock::time_point m_start;
   std::vector<std::unique_ptr<Device>> m_devices;
   Totals m_totals;
+  RecentShares m_recent_shares;
   mutable std::mutex m_meter_mutex;  // the meters (sample vs snapshot)
   HashrateMeter m_total_meter;
 };

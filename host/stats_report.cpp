@@ -1,4 +1,5 @@
 #include "host/stats_report.h"
+#include "host/atomic_file.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -6,6 +7,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+
+#include "core/target.h"
+#include "stratum/client.h"
 
 namespace hashrig::host {
 
@@ -34,6 +38,22 @@ std::string status_line(const StatsSnapshot& s, const std::string& context) {
                      " (60s), " + format_hashrate(s.rate_15m) + " (15m)" + counts;
   if (!context.empty()) line += " | " + context;
   return line;
+}
+
+std::string status_context(const core::Job* job, const std::string& source) {
+  if (!job) return source.empty() ? "waiting for a job" : "waiting for a job from " + source;
+  char diff[32];
+  std::snprintf(diff, sizeof diff, "%.6g", core::difficulty_from_target(job->share_target));
+  return (source.empty() ? job->source_id : source) + " | diff " + diff + " | job " + job->job_id;
+}
+
+std::string pool_label(const stratum::ClientOptions& pools, const std::string& source_id) {
+  for (std::size_t i = 0; i < pools.pools.size(); ++i) {
+    const stratum::PoolEntry& entry = pools.pools[i].entry;
+    const std::string name = entry.name.empty() ? "pool" + std::to_string(i + 1) : entry.name;
+    if (name == source_id) return "pool " + name + " " + stratum::to_string(entry.url);
+  }
+  return "pool " + source_id;
 }
 
 std::string device_line(const DeviceSnapshot& d) {
@@ -77,24 +97,7 @@ nlohmann::ordered_json summary_json(const StatsSnapshot& s) {
 }
 
 void write_summary_file(const std::string& path, const StatsSnapshot& s) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    if (out) out << summary_json(s).dump(2) << '\n';
-    out.close();
-    if (!out) {
-      const int error = errno;
-      std::remove(temporary.c_str());
-      throw std::runtime_error("--summary-json: could not write " + temporary + ": " +
-                               std::strerror(error));
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    std::remove(temporary.c_str());
-    throw std::runtime_error("--summary-json: could not rename " + temporary + " to " + path +
-                             ": " + std::strerror(error));
-  }
+  write_file_atomically(path, summary_json(s).dump(2) + "\n", "--summary-json");
 }
 
 }  // namespace hashrig::host

@@ -5,7 +5,12 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
+#include "core/job.h"
 #include "host/stats.h"
+
+namespace hashrig::stratum {
+struct ClientOptions;
+}
 
 namespace hashrig::host {
 
@@ -15,6 +20,14 @@ std::string format_hashrate(double hashes_per_second);
 // One line: rates over 5 s / 60 s / 15 min, shares (accepted, rejected, stale), hardware errors,
 // blocks, and `context` (e.g. the current job and difficulty) when not empty.
 std::string status_line(const StatsSnapshot& s, const std::string& context);
+// The status line's context: where the work comes from, the share difficulty and the job, e.g.
+// "pool main stratum+tcp://pool.example:3333 | diff 65536 | job 1f2e"; without a job,
+// "waiting for a job" (from `source`, when it is known).
+std::string status_context(const core::Job* job, const std::string& source);
+// The pool of `pools` whose name is `source_id` (a Job's source), named with its URL:
+// "pool main stratum+tcp://pool.example:3333"; an unnamed pool is "pool<N>", as the client names
+// it. "pool <source_id>" when none matches.
+std::string pool_label(const stratum::ClientOptions& pools, const std::string& source_id);
 // One line per device: its id, kernel, rates and counts.
 std::string device_line(const DeviceSnapshot& d);
 

@@ -6,10 +6,11 @@
 
 namespace hashrig::host {
 
-StopSignals::StopSignals() {
+StopSignals::StopSignals(Hangup hangup) {
   sigemptyset(&m_set);
   sigaddset(&m_set, SIGINT);
   sigaddset(&m_set, SIGTERM);
+  if (hangup == Hangup::wait) sigaddset(&m_set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &m_set, &m_previous);
 }
 

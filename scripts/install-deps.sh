@@ -6,10 +6,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   clang clang-format
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libxml2-dev
   libcli11-dev nlohmann-json3-dev
   libhwloc-dev libboost-dev libssl-dev openssl libsqlite3-dev libzmq3-dev
   ocl-icd-opencl-dev opencl-clhpp-headers opencl-c-headers pocl-opencl-icd
+  libsystemd-dev systemd
 )
 
 missing=()

@@ -6,9 +6,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <random>
 #include <stdexcept>
 #include <thread>
+
+#include "stratum/client_pool.h"
 
 namespace hashrig::stratum {
 namespace {
@@ -19,56 +20,21 @@ constexpr auto kTick = std::chrono::milliseconds(100);
 
 }  // namespace
 
-// What one pool's connection reports, tagged with the pool's index.
-class Client::PoolEvents : public ConnectionEvents {
- public:
-  PoolEvents(Client& client, std::size_t pool) : m_client(client), m_pool(pool) {}
-  void session_up() override { m_client.on_session_up(m_pool); }
-  void job(core::Job job) override { m_client.on_job(m_pool, std::move(job)); }
-  void share_result(const ShareOutcome& o) override {
-    m_client.m_unanswered.fetch_sub(1);
-    m_client.m_events.share_result(m_pool, o);
-  }
-  void note(Level level, std::string text) override {
-    m_client.m_events.note(m_pool, level, std::move(text));
-  }
-
- private:
-  Client& m_client;
-  std::size_t m_pool;
-};
-
-struct Client::Pool {
-  PoolEvents events;
-  core::Backoff backoff;
-  std::shared_ptr<Connection> connection;
-  bool running = false;  // a run_pool coroutine exists
-  std::optional<core::Job> latest_job;
-  std::deque<SubmitRequest> queued;
-  std::optional<PoolUrl> redirect;  // client.reconnect to another host/port, for the next attempt
-  asio::steady_timer wait;
-
-  Pool(Client& client, std::size_t i, const ClientOptions& o, asio::io_context& io)
-      : events(client, i),
-        backoff(o.backoff_initial, o.backoff_max, 2.0, 0.2, std::random_device{}() + i),
-        wait(io) {}
-};
-
 Client::Client(ClientOptions options, ClientEvents& events)
     : m_options(std::move(options)), m_events(events), m_tick(m_io) {
   if (m_options.pools.empty()) throw std::invalid_argument("no pool given");
-  std::vector<PoolEntry> entries;
   for (std::size_t i = 0; i < m_options.pools.size(); ++i) {
     PoolEntry& e = m_options.pools[i].entry;
     if (e.name.empty()) e.name = "pool" + std::to_string(i + 1);
     m_names.push_back(e.name);
-    entries.push_back(e);
+    m_entries.push_back(e);
   }
-  m_strategy = m_options.load_balance ? make_load_balance(entries, m_options.strategy)
-                                      : make_failover(entries, m_options.strategy);
+  m_strategy = m_options.load_balance ? make_load_balance(m_entries, m_options.strategy)
+                                      : make_failover(m_entries, m_options.strategy);
   for (std::size_t i = 0; i < m_options.pools.size(); ++i) {
     m_pools.push_back(std::make_unique<Pool>(*this, i, m_options, m_io));
   }
+  publish_status();
 }
 
 Client::~Client() {
@@ -83,8 +49,13 @@ std::optional<std::size_t> Client::pool_of(const std::string& source_id) const {
 }
 
 void Client::start() {
+  std::lock_guard lock(m_stop_mutex);
   asio::co_spawn(m_io, supervise(), asio::detached);
-  m_thread = std::jthread([this] { m_io.run(); });
+  m_thread = std::jthread([this] {
+    m_io_thread_id.store(std::this_thread::get_id());
+    m_io.run();
+    m_io_thread_id.store({});
+  });
 }
 
 void Client::stop() {
@@ -95,6 +66,7 @@ void Client::stop() {
     m_tick.cancel();
     for (auto& p : m_pools) {
       p->wait.cancel();
+      p->closed_by_client = true;
       if (p->connection) p->connection->close("stopping");
       for (const SubmitRequest& share : p->queued) {
         p->events.share_result(
@@ -151,29 +123,38 @@ void Client::ensure_running(std::size_t i) {
   asio::co_spawn(m_io, run_pool(i), asio::detached);
 }
 
+void Client::supervise_once() {
+  const auto now = Clock::now();
+  const std::size_t active = m_strategy->active(now);
+  for (std::size_t i = 0; i < m_pools.size(); ++i) {
+    if (needed(i, now)) {
+      ensure_running(i);
+    } else if (m_pools[i]->connection) {
+      m_pools[i]->closed_by_client = true;
+      m_pools[i]->connection->close("no longer needed by the pool strategy");
+    }
+  }
+  if (m_active != active) {
+    if (m_active) {
+      m_events.note(active, Level::info,
+                    "now mining for " + m_names[active] + " (was " + m_names[*m_active] + ")");
+    }
+    m_active = active;
+    m_clean_next.reset();
+    if (auto& job = m_pools[active]->latest_job) {
+      core::Job j = *job;
+      j.clean = true;
+      m_events.job(active, std::move(j));
+    } else {
+      m_clean_next = active;  // the other pool's work is no longer what is mined
+    }
+  }
+  publish_status();
+}
+
 asio::awaitable<void> Client::supervise() {
   while (!m_stopping) {
-    const auto now = Clock::now();
-    const std::size_t active = m_strategy->active(now);
-    for (std::size_t i = 0; i < m_pools.size(); ++i) {
-      if (needed(i, now)) {
-        ensure_running(i);
-      } else if (m_pools[i]->connection) {
-        m_pools[i]->connection->close("no longer needed by the pool strategy");
-      }
-    }
-    if (m_active != active) {
-      if (m_active) {
-        m_events.note(active, Level::info,
-                      "now mining for " + m_names[active] + " (was " + m_names[*m_active] + ")");
-      }
-      m_active = active;
-      if (auto& job = m_pools[active]->latest_job) {
-        core::Job j = *job;
-        j.clean = true;
-        m_events.job(active, std::move(j));
-      }
-    }
+    supervise_once();
     boost::system::error_code ec;
     m_tick.expires_after(kTick);
     co_await m_tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -193,7 +174,7 @@ asio::awaitable<void> Client::run_pool(std::size_t i) {
     sc.source_id = m_names[i];
     sc.user = m_options.pools[i].entry.user;
     sc.pass = m_options.pools[i].entry.pass;
-    sc.session_number = ++m_sessions;
+    sc.session_number = m_options.session_number_base + ++m_sessions;
     sc.extranonce_subscribe = m_options.pools[i].extranonce_subscribe;
     if (m_options.pools[i].suggest_difficulty) {
       sc.suggest_difficulty = m_options.pools[i].suggest_difficulty;
@@ -202,8 +183,17 @@ asio::awaitable<void> Client::run_pool(std::size_t i) {
       sc.resume_session_id = p.connection->session()->session_id();
     m_events.note(i, Level::debug, "connecting to " + to_string(co.url));
     p.connection = std::make_shared<Connection>(m_io.get_executor(), co, sc, p.events);
+    p.phase = Pool::Phase::connection;
+    p.closed_by_client = false;
+    ++p.attempts;
+    publish_status();
     const ConnectionEnd end = co_await p.connection->run();
     p.latest_job.reset();  // its jobs died with the session
+    p.phase = Pool::Phase::waiting;
+    if (!p.closed_by_client) {
+      p.last_error = std::string(end.connected ? "disconnected: " : "could not connect: ") +
+                     (end.reason.empty() ? "closed" : end.reason);
+    }
     const auto now = Clock::now();
     if (end.was_up) {
       m_strategy->session_dead(i, now);
@@ -225,9 +215,12 @@ asio::awaitable<void> Client::run_pool(std::size_t i) {
                       end.reason + "; next attempt in " + std::to_string(delay.count()) + " ms");
     boost::system::error_code ec;
     p.wait.expires_after(delay);
+    publish_status();
     co_await p.wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   p.running = false;
+  p.phase = Pool::Phase::idle;
+  publish_status();
 }
 
 void Client::on_session_up(std::size_t i) {
@@ -235,6 +228,7 @@ void Client::on_session_up(std::size_t i) {
   m_strategy->session_up(i, Clock::now());
   m_events.note(i, Level::info, "connected, subscribed and authorized");
   flush_queue(i);
+  publish_status();
 }
 
 void Client::flush_queue(std::size_t i) {
@@ -247,7 +241,34 @@ void Client::flush_queue(std::size_t i) {
 
 void Client::on_job(std::size_t i, core::Job job) {
   m_pools[i]->latest_job = job;
-  if (m_active == i) m_events.job(i, std::move(job));
+  m_pools[i]->last_job_at = Clock::now();
+  if (m_active == i) {
+    if (m_clean_next == i) job.clean = true;
+    m_clean_next.reset();
+    m_events.job(i, std::move(job));
+  }
+  publish_status();
+}
+
+void Client::on_share_result(std::size_t i, const ShareOutcome& outcome) {
+  Pool& p = *m_pools[i];
+  switch (outcome.result) {
+    case ShareOutcome::Result::accepted:
+      ++p.accepted;
+      break;
+    case ShareOutcome::Result::rejected:
+      ++p.rejected;
+      break;
+    case ShareOutcome::Result::stale:
+      ++p.stale;
+      break;
+    case ShareOutcome::Result::duplicate:
+      ++p.duplicate;
+      break;
+  }
+  publish_status();  // before the count drops: once drain() returns, status() has every outcome
+  m_unanswered.fetch_sub(1);
+  m_events.share_result(i, outcome);
 }
 
 }  // namespace hashrig::stratum

@@ -117,10 +117,10 @@ TEST(CliPool, ConfigFileMistakesAreNamed) {
     std::string path;
     const char* message;
   } cases[] = {
-      {unknown.string(), "pool: unknown key (known: pools, pool_strategy)"},
+      {unknown.string(), "pool: unknown key (known: log, devices, cpu, gpu, mining, pools,"},
       {bad_quota.string(), "pools[0].quota: 0 is not allowed"},
-      {no_pools.string(), "no pool"},
-      {"/nonexistent/hashrig.json", "--config: cannot open"},
+      {no_pools.string(), "mine: no job source given"},
+      {"/nonexistent/hashrig.json", "config /nonexistent/hashrig.json: cannot open it"},
   };
   for (const auto& c : cases) {
     const auto r = test::run_cli({"--config", c.path});

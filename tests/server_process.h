@@ -2,7 +2,8 @@
 // own, for tests that signal or kill it: its stdin takes the program's commands, its stdout lines
 // ("port N", "block <hash>", JSON) are read with a timeout; with `Stderr::merged` its stderr (a
 // program's log) is read the same way. Only stdin, stdout and stderr are passed on to it (never
-// the test's listening sockets). The destructor kills it.
+// the test's listening sockets). It inherits the test's environment, changed by `environment`:
+// "NAME=value" sets NAME, a bare "NAME" removes it. The destructor kills it.
 #pragma once
 
 #include <poll.h>
@@ -11,10 +12,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 extern char** environ;
@@ -27,7 +30,7 @@ class ServerProcess {
   // `timeout`: how long read_line and wait wait by default.
   ServerProcess(const std::string& binary, std::vector<std::string> args,
                 std::chrono::milliseconds timeout = std::chrono::seconds(20),
-                Stderr err = Stderr::inherited)
+                Stderr err = Stderr::inherited, const std::vector<std::string>& environment = {})
       : m_timeout(timeout) {
     int in[2];
     int out[2];
@@ -43,7 +46,12 @@ class ServerProcess {
     for (auto& a : args)
       argv.push_back(a.data());
     argv.push_back(nullptr);
-    const int rc = posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ);
+    std::vector<std::string> env_strings = environment_with(environment);
+    std::vector<char*> envp;
+    for (auto& e : env_strings)
+      envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const int rc = posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(in[0]);
     ::close(out[1]);
@@ -68,11 +76,17 @@ class ServerProcess {
       if (::poll(&fd, 1, 50) <= 0) continue;
       char buffer[4096];
       const ssize_t n = ::read(m_stdout, buffer, sizeof buffer);
-      if (n <= 0) break;
+      if (n <= 0) {
+        m_eof = true;
+        break;
+      }
       m_out.append(buffer, std::size_t(n));
     }
     const std::size_t eol = m_out.find('\n');
-    if (eol == std::string::npos) return {};
+    if (eol == std::string::npos) {  // at the end, a last line without '\n' is still a line
+      if (!m_eof) return {};
+      return std::exchange(m_out, std::string());
+    }
     std::string line = m_out.substr(0, eol);
     m_out.erase(0, eol + 1);
     return line;
@@ -88,6 +102,8 @@ class ServerProcess {
     }
     return false;
   }
+  // Its output has ended (it closed stdout and stderr, or exited) and every line was read.
+  bool at_end() const { return m_eof && m_out.empty(); }
   void write(const std::string& text) { (void)!::write(m_stdin, text.data(), text.size()); }
   void close_stdin() {
     if (m_stdin >= 0) ::close(m_stdin);
@@ -117,11 +133,27 @@ class ServerProcess {
   }
 
  private:
+  // This process's environment with `changes` made (see the constructor).
+  static std::vector<std::string> environment_with(const std::vector<std::string>& changes) {
+    const auto name_of = [](const std::string& entry) { return entry.substr(0, entry.find('=')); };
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+      const std::string entry = *e;
+      if (std::none_of(changes.begin(), changes.end(),
+                       [&](const std::string& c) { return name_of(c) == name_of(entry); }))
+        env.push_back(entry);
+    }
+    for (const std::string& c : changes)
+      if (c.find('=') != std::string::npos) env.push_back(c);
+    return env;
+  }
+
   std::chrono::milliseconds m_timeout;
   pid_t m_pid = -1;
   int m_stdin = -1;
   int m_stdout = -1;
   std::string m_out;
+  bool m_eof = false;
 };
 
 // The port of a "port N" line; throws on anything else.

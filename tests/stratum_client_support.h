@@ -66,6 +66,7 @@ class Rig {
     m_source->stop(2s);  // lets the pool answer what is in flight
   }
   host::StatsSnapshot stats() { return m_scheduler.stats().snapshot(host::Stats::Clock::now()); }
+  host::StratumSource& source() { return *m_source; }
   std::string log_text() const { return m_text.str(); }
 
  private:

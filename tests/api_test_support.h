@@ -1,0 +1,80 @@
+// The real hashrig with its HTTP API on, for the API tests: spawned with `mine` and the given
+// options plus --api-listen 127.0.0.1:0, its log read until the API says where it listens and the
+// devices are mining.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "http_client.h"
+#include "server_process.h"
+
+namespace hashrig::test {
+
+inline const std::string kApiJobFile =
+    std::string(HASHRIG_FIXTURES_DIR) + "/gbt/stratum-ckpool-shares-5tx.json";
+
+// A token file in the temp directory (removed by the caller's fs::remove, or left in /tmp).
+inline std::string write_token_file(const std::string& token) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("hashrig-api-token-" + std::to_string(getpid()));
+  std::ofstream(path) << token << "\n";
+  return path.string();
+}
+
+class ApiProcess {
+ public:
+  explicit ApiProcess(std::vector<std::string> options)
+      : m_process(HASHRIG_BINARY, with_api(std::move(options)), std::chrono::seconds(60),
+                  ServerProcess::Stderr::merged) {
+    const std::string marker = "listening on http://127.0.0.1:";
+    for (;;) {
+      const std::string line = m_process.read_line();
+      if (line.empty()) throw std::runtime_error("hashrig never said where the API listens");
+      if (const std::size_t at = line.find(marker); at != std::string::npos) {
+        m_port = std::uint16_t(std::stoi(line.substr(at + marker.size())));
+        break;
+      }
+    }
+    if (!m_process.wait_for_line("] mining ")) throw std::runtime_error("hashrig never mined");
+  }
+
+  std::uint16_t port() const { return m_port; }
+  ServerProcess& process() { return m_process; }
+
+  nlohmann::json get_json(const std::string& path) {
+    const HttpReply r = http_get(m_port, path);
+    EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+    EXPECT_EQ(r.headers.at("content-type"), "application/json") << path;
+    return nlohmann::json::parse(r.body);
+  }
+  HttpReply post(const std::string& path, const std::string& token = "",
+                 const std::string& body = "") {
+    HttpRequest req{"POST", path, {}, body};
+    if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
+    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+    return http_request(m_port, req);
+  }
+
+ private:
+  static std::vector<std::string> with_api(std::vector<std::string> options) {
+    options.insert(options.begin(), "mine");
+    for (const char* o :
+         {"--api-listen", "127.0.0.1:0", "--status-interval", "0", "--log-level", "info"})
+      options.emplace_back(o);
+    return options;
+  }
+
+  ServerProcess m_process;
+  std::uint16_t m_port = 0;
+};
+
+}  // namespace hashrig::test
