@@ -6,6 +6,7 @@
 // "NAME=value" sets NAME, a bare "NAME" removes it. The destructor kills it.
 #pragma once
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -35,6 +36,9 @@ class ServerProcess {
     int in[2];
     int out[2];
     if (::pipe(in) != 0 || ::pipe(out) != 0) throw std::runtime_error("pipe");
+    // Room for a busy log the test does not read for a while (64 KiB by default): a program
+    // blocked on a full pipe would stall whatever thread was logging.
+    ::fcntl(out[0], F_SETPIPE_SZ, 1 << 20);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
