@@ -36,7 +36,7 @@ TEST(ApiNode, BlocksSharesAndTemplateAgeOfASoloMiner) {
                               (dir / "blocks.sqlite3").string(), "--threads", "1"});
 
     nlohmann::json blocks;
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 600; ++i) {  // up to 60 s: a block takes seconds under ASan
       blocks = hashrig.get_json("/api/v1/blocks");
       std::size_t accepted = 0;
       for (const auto& b : blocks)

@@ -34,9 +34,9 @@ std::string pool_json(const std::string& name, const TestPool& pool) {
          std::to_string(pool.port) + R"(", "user": "rig1"})";
 }
 
-// Polls `done` every 100 ms for up to 10 s.
+// Polls `done` every 100 ms for up to 30 s (a hang guard: sanitizers on a loaded machine are slow).
 bool eventually(const std::function<bool()>& done) {
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 300; ++i) {
     if (done()) return true;
     std::this_thread::sleep_for(100ms);
   }
