@@ -9,7 +9,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr std::array kDeviceStates = {"hashing", "idle", "paused", "failed"};
+constexpr std::array kDeviceStates = {"hashing", "idle", "paused", "failed", "restarting", "dead"};
 constexpr std::array kPoolStates = {stratum::PoolState::idle, stratum::PoolState::connecting,
                                     stratum::PoolState::subscribing, stratum::PoolState::up,
                                     stratum::PoolState::backing_off};
@@ -50,12 +50,18 @@ json summary_view(const MinerStatus& s) {
                      {"unrouted", t.unrouted}};
   j["hw_errors"] = t.hw_errors;
   j["blocks"] = json{{"found", t.blocks_found}, {"accepted", t.blocks_accepted}};
-  std::size_t hashing = 0, failed = 0;
+  std::size_t hashing = 0, failed = 0, restarting = 0, dead = 0;
   for (const DeviceStatus& d : s.devices) {
     hashing += d.state == "hashing";
     failed += d.state == "failed";
+    restarting += d.state == "restarting";
+    dead += d.state == "dead";
   }
-  j["devices"] = json{{"total", s.devices.size()}, {"hashing", hashing}, {"failed", failed}};
+  j["devices"] = json{{"total", s.devices.size()},
+                      {"hashing", hashing},
+                      {"failed", failed},
+                      {"restarting", restarting},
+                      {"dead", dead}};
   const std::string pool = active_pool(s);
   j["pool"] = pool.empty() ? json(nullptr) : json(pool);
   j["node"] = optional_json(s.node);
@@ -78,6 +84,7 @@ json devices_view(const MinerStatus& s) {
     j["hashes"] = d.stats.hashes;
     j["shares"] = d.stats.shares;
     j["hw_errors"] = d.stats.hw_errors;
+    j["restarts"] = d.restarts;
     j["temperature_c"] = optional_json(d.health.temperature_c);
     j["power_w"] = optional_json(d.health.power_w);
     j["fan_percent"] = optional_json(d.health.fan_percent);
@@ -153,6 +160,10 @@ std::string metrics_text(const MinerStatus& s) {
       m.sample("hashrig_device_state", {{"device", d.stats.id}, {"state", state}},
                d.state == state ? 1 : 0);
   }
+  m.family("hashrig_device_restarts_total", "counter",
+           "Restarts of each device by the watchdog (after a stall or a driver error).");
+  for (const DeviceStatus& d : s.devices)
+    m.sample("hashrig_device_restarts_total", {{"device", d.stats.id}}, double(d.restarts));
   const auto health = [&](const char* name, const char* help, auto field) {
     bool any = false;
     for (const DeviceStatus& d : s.devices) {

@@ -5,13 +5,17 @@
 //   start     start()     one thread (or stream) per device, each pulling work from the JobBoard
 //   new job   (none)      devices check the board's generation at batch boundaries; idle ones
 //                         sleep in JobBoard::wait_for_newer, which a publish wakes
-//   stop      stop()      stop and join; what was found is already in the candidate queue
+//   stop      stop()      stop and join; what was found is already in the candidate queue. A
+//                         device thread still running after kDeviceStopGrace is abandoned
+//                         (device_thread.h) and logged: a hung driver never hangs a shutdown
+//   restart   restart_device(), retire_device()   the watchdog's (device_watchdog.h)
 //   stats     the DeviceCounters the scheduler hands to start(), bumped by the devices
 //
 // Devices only hash and report candidates: they never verify, never touch the network and never
 // decide what is stale.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -51,6 +55,15 @@ class Backend {
   virtual void start(const BackendContext& ctx) = 0;
   // Stops and joins every device; safe to call twice, and without start().
   virtual void stop() = 0;
+
+  // For the watchdog, from one thread, between start() and stop(). `index` is the device's
+  // place in devices(). Restarts the device: stops its thread (abandoning it when it does not
+  // stop within `grace`), reopens the device where that means something (a GPU's context) and
+  // starts a new thread. Returns an empty string, or why the device could not be restarted; it
+  // then has no thread, and a later restart may try again.
+  virtual std::string restart_device(std::size_t index, std::chrono::nanoseconds grace) = 0;
+  // Stops the device for good, the same way.
+  virtual void retire_device(std::size_t index, std::chrono::nanoseconds grace) = 0;
 };
 
 }  // namespace hashrig::host

@@ -176,10 +176,21 @@ void add_node(CLI::App& app, MineArgs& a) {
 
 // The mining options belong to the top level, so `hashrig -o URL -u USER -p PASS --duration 60`
 // works without the `mine` subcommand; used without mining they are an error (kMineOnly).
-constexpr const char* kMineOnly[] = {
-    "--job-file",      "--difficulty",      "--threads",       "--per-pu",   "--no-pin",
-    "--duration",      "--status-interval", "--summary-json",  "--batch-ms", "--devices",
-    "--gpu-launch-ms", "--api-listen",      "--api-token-file"};
+constexpr const char* kMineOnly[] = {"--job-file",
+                                     "--difficulty",
+                                     "--threads",
+                                     "--per-pu",
+                                     "--no-pin",
+                                     "--duration",
+                                     "--status-interval",
+                                     "--summary-json",
+                                     "--batch-ms",
+                                     "--devices",
+                                     "--gpu-launch-ms",
+                                     "--watchdog-stall-s",
+                                     "--watchdog-restarts",
+                                     "--api-listen",
+                                     "--api-token-file"};
 
 void add_mine(CLI::App& app, MineArgs& a) {
   app.add_subcommand("mine",
@@ -223,6 +234,16 @@ void add_mine(CLI::App& app, MineArgs& a) {
   add_optional(&app, "--gpu-launch-ms", a.gpu_launch_ms,
                "target duration of one GPU launch in milliseconds (default 50)")
       ->type_name("MS")
+      ->group(group);
+  add_optional(&app, "--watchdog-stall-s", a.watchdog_stall_s,
+               "restart a device that completes no batch for 10x its usual batch time and at "
+               "least this long (default 5; 0: no device watchdog)")
+      ->type_name("SECONDS")
+      ->group(group);
+  add_optional(&app, "--watchdog-restarts", a.watchdog_restarts,
+               "restarts in a row that do not bring a device back before it is marked dead "
+               "(default 3)")
+      ->type_name("N")
       ->group(group);
   const char* api = "HTTP API and Prometheus metrics (with mine)";
   add_optional(&app, "--api-listen", a.api_listen,

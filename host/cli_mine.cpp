@@ -50,6 +50,7 @@ struct MineSettings {
   std::optional<double> status_interval;
   std::chrono::nanoseconds batch_target = std::chrono::milliseconds(1);
   std::chrono::nanoseconds gpu_launch = std::chrono::milliseconds(50);
+  WatchdogOptions watchdog;
   std::optional<ApiSettings> api;  // --api-listen
 };
 
@@ -73,6 +74,17 @@ MineSettings settings_of(const MineArgs& args) {
         to_duration(parse_argument("--gpu-launch-ms",
                                    [&] { return parse_seconds(*args.gpu_launch_ms, 10000); }) /
                     1000);
+  }
+  if (args.watchdog_stall_s) {  // "0": no watchdog
+    s.watchdog.min_stall = *args.watchdog_stall_s == "0"
+                               ? std::chrono::nanoseconds(0)
+                               : to_duration(parse_argument("--watchdog-stall-s", [&] {
+                                   return parse_seconds(*args.watchdog_stall_s, 3600);
+                                 }));
+  }
+  if (args.watchdog_restarts) {
+    s.watchdog.max_restarts = unsigned(parse_argument(
+        "--watchdog-restarts", [&] { return parse_unsigned(*args.watchdog_restarts, 0, 1000); }));
   }
   if (args.api_listen) {
     s.api = api_settings(*args.api_listen, args.api_token_file, args.api_token);
@@ -117,7 +129,7 @@ struct MainWait {
 
 // Waits until `until` for SIGINT or SIGTERM (returns it, or 0), sending systemd its WATCHDOG=1
 // on time meanwhile, however rarely the caller wakes. The ping only says that this main loop
-// runs: devices have their own health checks (a failing GPU is stopped by its backend), which
+// runs: devices have their own health checks (the device watchdog in the scheduler), which
 // are separate from systemd's watchdog. A SIGHUP reloads the config file and the wait goes on.
 int wait_for_stop(MainWait& w, Clock::time_point until) {
   for (;;) {
@@ -230,6 +242,7 @@ int run_mine(const MineArgs& args, CliContext& ctx) {
       choice.cpu ? &ctx.select_kernel(args.kernel_option, args.kernel) : nullptr;
 
   Scheduler scheduler(log);
+  scheduler.set_watchdog(s.watchdog);
   OfflineShareLog offline(log, scheduler.stats().totals(), &scheduler.stats().recent_shares());
   std::unique_ptr<StratumSource> pools;
   if (s.job) scheduler.set_sink(s.job->source_id, &offline);

@@ -93,11 +93,13 @@ struct MineArgs {
   std::optional<std::string> summary_json;
   std::optional<std::string> batch_ms;  // target batch duration on CPU (default 1 ms)
   std::optional<std::string> devices;  // --devices cpu,cuda:0,opencl:1 (default: see gpu_devices.h)
-  std::optional<std::string> gpu_launch_ms;   // target duration of one GPU launch (default 50 ms)
-  std::optional<std::string> api_listen;      // [HOST:]PORT of the HTTP API (off when absent)
-  std::optional<std::string> api_token_file;  // the bearer token for the API's POSTs
-  std::optional<std::string> api_token;       // api.token of the config file (never argv)
-  bool log_level_on_command_line = false;     // a SIGHUP reload keeps it
+  std::optional<std::string> gpu_launch_ms;     // target duration of one GPU launch (default 50 ms)
+  std::optional<std::string> watchdog_stall_s;  // least stall before a restart (5; 0: off)
+  std::optional<std::string> watchdog_restarts;  // restarts in a row before dead (3)
+  std::optional<std::string> api_listen;         // [HOST:]PORT of the HTTP API (off when absent)
+  std::optional<std::string> api_token_file;     // the bearer token for the API's POSTs
+  std::optional<std::string> api_token;          // api.token of the config file (never argv)
+  bool log_level_on_command_line = false;        // a SIGHUP reload keeps it
   std::string kernel = "auto";
   std::string kernel_option = "--cpu-kernel";
   // Solo mining into a node (--node); see node_options.h.

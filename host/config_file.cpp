@@ -47,6 +47,9 @@ const Section kSections[] = {
       {"pin", "--no-pin", Kind::no_flag},
       {"batch_ms", "--batch-ms", Kind::number}}},
     {"gpu", {{"launch_ms", "--gpu-launch-ms", Kind::number}}},
+    {"watchdog",
+     {{"stall_s", "--watchdog-stall-s", Kind::number},
+      {"restarts", "--watchdog-restarts", Kind::integer}}},
     {"mining",
      {{"duration_s", "--duration", Kind::number},
       {"status_interval_s", "--status-interval", Kind::number},
@@ -72,7 +75,8 @@ const Section kSections[] = {
 };
 
 // The top level: the sections above, "devices", and the pool client's own sections.
-constexpr const char* kTopLevel = "log, devices, cpu, gpu, mining, pools, pool_strategy, node, api";
+constexpr const char* kTopLevel =
+    "log, devices, cpu, gpu, watchdog, mining, pools, pool_strategy, node, api";
 
 [[noreturn]] void refuse(const std::string& path, const std::string& key, const json& value,
                          const std::string& allowed) {
@@ -228,6 +232,7 @@ std::string example_config() {
   "devices": "cpu,cuda,opencl",
   "cpu": {"kernel": "auto", "per_pu": false, "pin": true, "batch_ms": 1},
   "gpu": {"launch_ms": 50},
+  "watchdog": {"stall_s": 5, "restarts": 3},
   "mining": {"status_interval_s": 10},
   "pools": [
     {"name": "main", "url": "stratum+ssl://pool.example.com:4443", "user": "rig1.worker",

@@ -8,6 +8,7 @@
 //     "devices": "cpu,cuda",                         (or ["cpu", "cuda:0"])
 //     "cpu":    {"kernel": "auto", "threads": 8, "per_pu": false, "pin": true, "batch_ms": 1},
 //     "gpu":    {"launch_ms": 50},
+//     "watchdog": {"stall_s": 5, "restarts": 3},
 //     "mining": {"duration_s": 3600, "status_interval_s": 10, "summary_json": "FILE",
 //                "job_file": "FILE", "difficulty": 0.001},
 //     "pools": [...], "pool_strategy": {...},        (stratum/pool_config.h validates these)

@@ -2,18 +2,13 @@
 
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include "core/job_work.h"
 #include "host/batch_sizer.h"
 
 namespace hashrig::host {
 namespace {
-
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string describe(const WorkerPlacement& p) {
   std::string pus;
@@ -86,27 +81,73 @@ void CpuBackend::start(const BackendContext& ctx) {
   }
   m_ctx_storage = std::make_unique<BackendContext>(ctx);
   m_ctx = m_ctx_storage.get();
-  m_threads.reserve(m_options.placements.size());
-  try {
-    for (std::size_t i = 0; i < m_options.placements.size(); ++i) {
-      m_threads.emplace_back([this, i](std::stop_token stop) { run_worker(stop, i); });
+  m_threads.resize(m_options.placements.size());
+  std::size_t started = 0;
+  std::string error;
+  for (std::size_t i = 0; i < m_options.placements.size(); ++i) {
+    try {
+      m_threads[i] = start_worker(i);
+      ++started;
+    } catch (const std::system_error& e) {
+      error = e.what();
+      ctx.counters[i]->failed.store(true);
     }
-  } catch (const std::system_error& e) {
-    if (m_threads.empty())
-      throw std::runtime_error(std::string("cpu: no worker started: ") + e.what());
-    ctx.log.warning("cpu", "started " + std::to_string(m_threads.size()) + " of " +
-                               std::to_string(m_options.placements.size()) +
-                               " workers: " + e.what());
+  }
+  if (started == 0) {
+    m_threads.clear();
+    throw std::runtime_error("cpu: no worker started: " + error);
+  }
+  if (started < m_threads.size()) {
+    ctx.log.warning("cpu", "started " + std::to_string(started) + " of " +
+                               std::to_string(m_threads.size()) + " workers: " + error);
   }
 }
 
-void CpuBackend::stop() {
-  for (std::jthread& t : m_threads)
-    t.request_stop();  // wakes a worker waiting for a job too
-  m_threads.clear();   // joins
+std::unique_ptr<DeviceThread> CpuBackend::start_worker(std::size_t index) {
+  return std::make_unique<DeviceThread>(
+      [this, index](std::stop_token stop, const std::atomic<bool>& abandoned) {
+        run_worker(stop, abandoned, index);
+      });
 }
 
-void CpuBackend::run_worker(std::stop_token stop, std::size_t index) {
+void CpuBackend::stop() {
+  for (const std::size_t i : stop_all(m_threads, kDeviceStopGrace)) {
+    m_ctx->log.error("cpu#" + std::to_string(i), "worker did not stop within " +
+                                                     std::to_string(kDeviceStopGrace.count()) +
+                                                     " s; abandoned it");
+  }
+  m_threads.clear();
+}
+
+void CpuBackend::stop_worker(std::size_t index, std::chrono::nanoseconds grace) {
+  std::unique_ptr<DeviceThread>& t = m_threads.at(index);
+  if (t && !t->stop_within(grace)) {
+    m_ctx->log.warning("cpu#" + std::to_string(index),
+                       "worker did not stop in time; abandoned it (it touches nothing if it "
+                       "ever wakes)");
+  }
+  t.reset();
+}
+
+std::string CpuBackend::restart_device(std::size_t index, std::chrono::nanoseconds grace) {
+  stop_worker(index, grace);
+  m_ctx->counters.at(index)->idle();
+  m_ctx->counters.at(index)->broken.store(false);
+  try {
+    m_threads[index] = start_worker(index);
+  } catch (const std::system_error& e) {
+    return std::string("no thread for the worker: ") + e.what();
+  }
+  return {};
+}
+
+void CpuBackend::retire_device(std::size_t index, std::chrono::nanoseconds grace) {
+  stop_worker(index, grace);
+  m_ctx->counters.at(index)->idle();
+}
+
+void CpuBackend::run_worker(std::stop_token stop, const std::atomic<bool>& abandoned,
+                            std::size_t index) {
   const BackendContext& ctx = *m_ctx;
   DeviceCounters& counters = *ctx.counters[index];
   const std::size_t device = ctx.first_device + index;
@@ -130,6 +171,7 @@ void CpuBackend::run_worker(std::stop_token stop, std::size_t index) {
       announced = spent_logged = false;
     }
     if (!snap.job) {
+      counters.idle();
       ctx.board.wait_for_newer(stop, snap.generation);
       continue;
     }
@@ -140,11 +182,13 @@ void CpuBackend::run_worker(std::stop_token stop, std::size_t index) {
                                    ": its whole nonce space is hashed; waiting for a new job");
       }
       spent_logged = true;
+      counters.idle();
       ctx.board.wait_for_newer(stop, snap.generation);
       continue;
     }
     const kernels::cpu::ScanInput& input = header.input_for(snap, *piece);
-    const std::int64_t started = steady_ns();
+    const std::int64_t started = steady_now_ns();
+    counters.busy(started);
     if (!announced) {
       counters.generation_since_ns.store(started, std::memory_order_relaxed);
       counters.generation.store(snap.generation, std::memory_order_release);
@@ -155,6 +199,7 @@ void CpuBackend::run_worker(std::stop_token stop, std::size_t index) {
       hits.clear();
       const std::uint64_t n = kernels::cpu::scan(
           m_fn, input, std::uint32_t(piece->first_nonce + done), piece->count - done, hits);
+      if (abandoned.load()) return;  // everything below may be gone
       for (const std::uint32_t nonce : hits) {
         ctx.candidates.push({device, snap.generation, snap.job, piece->extranonce2, piece->version,
                              piece->ntime, nonce});
@@ -163,14 +208,18 @@ void CpuBackend::run_worker(std::stop_token stop, std::size_t index) {
       done += n;
       if (n == 0 && hits.empty()) {  // a kernel that stops advancing is broken: stop this worker
         ctx.log.error(tag, "kernel " + m_kernel_name + " stopped advancing; worker stopped");
+        counters.failed.store(true);
+        counters.idle();
         return;
       }
     }
     counters.hashes.fetch_add(done, std::memory_order_relaxed);
     counters.candidates.fetch_add(found, std::memory_order_relaxed);
-    counters.batches.fetch_add(1, std::memory_order_relaxed);
-    sizer.record(done, std::chrono::nanoseconds(steady_ns() - started));
+    const std::int64_t finished = steady_now_ns();
+    counters.batch_done(finished, finished - started);
+    sizer.record(done, std::chrono::nanoseconds(finished - started));
   }
+  counters.idle();
 }
 
 }  // namespace hashrig::host

@@ -4,15 +4,16 @@
 //   claim a batch from the job's NonceSpace (sized by a BatchSizer to last `batch_target`)
 //   new header? -> rebuild it (extranonce2 -> coinbase -> merkle root; version; nTime)
 //   scan with the kernel, push every hit to the candidate queue, count the hashes
+// A restart (the watchdog's) replaces the worker's thread with a new one on the same placement.
 // and sleeps in JobBoard::wait_for_newer when there is no job or the job's space is spent.
 #pragma once
 
 #include <chrono>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "host/backend.h"
+#include "host/device_thread.h"
 #include "host/topology.h"
 #include "kernels/cpu/kernel_registry.h"
 
@@ -35,17 +36,20 @@ class CpuBackend final : public Backend {
   std::vector<DeviceDescription> devices() const override;
   void start(const BackendContext& ctx) override;
   void stop() override;
+  std::string restart_device(std::size_t index, std::chrono::nanoseconds grace) override;
+  void retire_device(std::size_t index, std::chrono::nanoseconds grace) override;
 
  private:
-  struct Worker;
-  void run_worker(std::stop_token stop, std::size_t index);
+  std::unique_ptr<DeviceThread> start_worker(std::size_t index);
+  void run_worker(std::stop_token stop, const std::atomic<bool>& abandoned, std::size_t index);
+  void stop_worker(std::size_t index, std::chrono::nanoseconds grace);
 
   std::string m_kernel_name;
   kernels::cpu::RawScanFn m_fn;
   CpuBackendOptions m_options;
   const BackendContext* m_ctx = nullptr;
   std::unique_ptr<BackendContext> m_ctx_storage;
-  std::vector<std::jthread> m_threads;
+  std::vector<std::unique_ptr<DeviceThread>> m_threads;  // by worker; null: not running
 };
 
 }  // namespace hashrig::host

@@ -4,10 +4,25 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
 namespace hashrig::host {
+
+// The steady clock in nanoseconds, as the counters below keep time.
+inline std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// What the device watchdog made of a device (see host/device_watchdog.h).
+enum class DeviceState : std::uint8_t {
+  running,     // hashing or waiting for work, as far as the watchdog knows
+  restarting,  // stalled or stopped by a driver error; being restarted, or waiting to retry
+  dead,        // restarted too often in vain: stopped for good
+};
 
 struct DeviceCounters {
   std::string id;      // "cpu#0", later "cuda#0", "opencl#1"
@@ -22,8 +37,32 @@ struct DeviceCounters {
   // device starts its first batch of a new generation. The job-switch benchmark reads these.
   std::atomic<std::uint64_t> generation{0};
   std::atomic<std::int64_t> generation_since_ns{0};
-  // The device was stopped for good (a driver error, too many hardware errors); the log says why.
+  // The device was stopped for good for too many hardware errors; the log says why.
   std::atomic<bool> failed{false};
+  // The device's thread ended on a driver error; the watchdog restarts it (the log says why).
+  std::atomic<bool> broken{false};
+
+  // For the watchdog (steady clock, ns): since when the device has been working without
+  // completing a batch, 0 while it idles (no job, paused, space spent); and how long its batches
+  // typically take (a moving average), 0 before the first.
+  std::atomic<std::int64_t> busy_since_ns{0};
+  std::atomic<std::int64_t> batch_ns{0};
+  std::atomic<DeviceState> state{DeviceState::running};
+  std::atomic<std::uint64_t> restarts{0};  // restarts the watchdog made
+
+  // For the device's own thread: a batch that took `took_ns` completed at `now_ns`.
+  void batch_done(std::int64_t now_ns, std::int64_t took_ns) {
+    batches.fetch_add(1, std::memory_order_relaxed);
+    const std::int64_t avg = batch_ns.load(std::memory_order_relaxed);
+    batch_ns.store(avg == 0 ? took_ns : avg + (took_ns - avg) / 8, std::memory_order_relaxed);
+    busy_since_ns.store(now_ns, std::memory_order_relaxed);
+  }
+  // For the device's own thread: it has work now (no-op while already busy), or it idles.
+  void busy(std::int64_t now_ns) {
+    if (busy_since_ns.load(std::memory_order_relaxed) == 0)
+      busy_since_ns.store(now_ns, std::memory_order_relaxed);
+  }
+  void idle() { busy_since_ns.store(0, std::memory_order_relaxed); }
 };
 
 }  // namespace hashrig::host

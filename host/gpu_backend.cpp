@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 #include <stdexcept>
+#include <system_error>
 
 #include "core/job_work.h"
 #include "host/batch_sizer.h"
@@ -48,6 +50,18 @@ struct InFlight {
   std::uint32_t first = 0, count = 0;
 };
 
+// Thrown inside a feeder whose thread was abandoned: it unwinds touching nothing shared.
+struct Abandoned {};
+
+// A scanner whose feeder was abandoned inside it: its thread may wake in it any time, so it lives
+// as long as the process (reachable from here, so leak checkers do not count it).
+void keep_forever(std::unique_ptr<GpuScanner> scanner) {
+  static std::mutex mutex;
+  static auto* kept = new std::vector<std::unique_ptr<GpuScanner>>;
+  std::lock_guard lock(mutex);
+  kept->push_back(std::move(scanner));
+}
+
 std::shared_ptr<const GpuWork> build_work(const core::Job& job, const NoncePiece& piece,
                                           const std::vector<std::uint32_t>& versions) {
   const core::Hash256 root =
@@ -64,10 +78,12 @@ std::shared_ptr<const GpuWork> build_work(const core::Job& job, const NoncePiece
 // One device's loop; lives on its feeder thread.
 class GpuBackend::Feeder {
  public:
-  Feeder(GpuBackend& backend, std::size_t index)
+  Feeder(GpuBackend& backend, GpuScanner& scanner, std::size_t index,
+         const std::atomic<bool>& abandoned)
       : m_backend(backend),
         m_ctx(*backend.m_ctx),
-        m_scanner(*backend.m_scanners[index]),
+        m_scanner(scanner),
+        m_abandoned(abandoned),
         m_counters(*m_ctx.counters[index]),
         m_device(m_ctx.first_device + index),
         m_tag(m_scanner.info().id),
@@ -84,10 +100,15 @@ class GpuBackend::Feeder {
   bool too_many_errors() const;
   int oldest_active() const;
   bool any_active() const { return m_slots[0].active || m_slots[1].active; }
+  // After every scanner call (any can block in the driver).
+  void check_abandoned() const {
+    if (m_abandoned.load()) throw Abandoned{};
+  }
 
   GpuBackend& m_backend;
   const BackendContext& m_ctx;
   GpuScanner& m_scanner;
+  const std::atomic<bool>& m_abandoned;
   DeviceCounters& m_counters;
   std::size_t m_device;
   std::string m_tag;
@@ -121,6 +142,7 @@ void GpuBackend::Feeder::run(std::stop_token stop) {
         }
       }
       if (!any_active()) {
+        m_counters.idle();
         if (stop.stop_requested()) break;
         m_ctx.board.wait_for_newer(stop, m_snap.generation);
         continue;
@@ -134,12 +156,17 @@ void GpuBackend::Feeder::run(std::stop_token stop) {
         while (any_active())
           complete(oldest_active());
         m_counters.failed.store(true);
+        m_counters.idle();
         return;
       }
     }
+  } catch (const Abandoned&) {
+    return;  // the backend may be gone: touch nothing
   } catch (const GpuError& e) {
+    if (m_abandoned.load()) return;
     m_ctx.log.error(m_tag, std::string("STOPPED: ") + e.what());
-    m_counters.failed.store(true);
+    m_counters.broken.store(true);  // the watchdog restarts it
+    m_counters.idle();
   }
 }
 
@@ -190,9 +217,11 @@ bool GpuBackend::Feeder::launch_next(int slot) {
   f.count = std::uint32_t(per_version);
   m_run.next += per_version;
   m_scanner.launch(slot, *f.work, f.first, f.count);
+  check_abandoned();
   f.active = true;
   f.sequence = ++m_sequence;
   f.launched = Clock::now();
+  m_counters.busy(steady_ns(f.launched));
   if (m_announced != f.snap.generation) {
     m_counters.generation_since_ns.store(steady_ns(f.launched), std::memory_order_relaxed);
     m_counters.generation.store(f.snap.generation, std::memory_order_release);
@@ -204,21 +233,25 @@ bool GpuBackend::Feeder::launch_next(int slot) {
 void GpuBackend::Feeder::complete(int slot) {
   InFlight& f = m_slots[std::size_t(slot)];
   const kernels::gpu::LaunchResult r = m_scanner.wait(slot);
+  check_abandoned();
   const Clock::time_point now = Clock::now();
   f.active = false;
   if (r.overflow) {
     // More hits than the buffer holds (an absurdly easy target): rescan the range in halves.
-    push_hits(f, kernels::gpu::scan_all(m_scanner, *f.work, f.first, f.count, slot));
+    const std::vector<Hit> all = kernels::gpu::scan_all(m_scanner, *f.work, f.first, f.count, slot);
+    check_abandoned();
+    push_hits(f, all);
   } else {
     push_hits(f, r.hits);
   }
   const std::uint64_t hashes = std::uint64_t(f.count) * f.versions.size();
   m_counters.hashes.fetch_add(hashes, std::memory_order_relaxed);
-  m_counters.batches.fetch_add(1, std::memory_order_relaxed);
   // With the other slot queued behind it, the time since the previous completion is the kernel's
   // own time; after an idle spell, the time since this launch.
   const Clock::time_point since = std::max(m_last_completion, f.launched);
-  m_sizer.record(hashes, std::chrono::duration_cast<std::chrono::nanoseconds>(now - since));
+  const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(now - since);
+  m_counters.batch_done(steady_ns(now), took.count());
+  m_sizer.record(hashes, took);
   m_last_completion = now;
 }
 
@@ -258,8 +291,10 @@ int GpuBackend::Feeder::oldest_active() const {
 GpuBackend::GpuBackend(std::string name,
                        std::vector<std::unique_ptr<kernels::gpu::GpuScanner>> scanners,
                        GpuBackendOptions options)
-    : m_name(std::move(name)), m_scanners(std::move(scanners)), m_options(options) {
+    : m_name(std::move(name)), m_options(std::move(options)), m_scanners(std::move(scanners)) {
   if (m_scanners.empty()) throw std::invalid_argument("GpuBackend " + m_name + ": no devices");
+  for (const auto& s : m_scanners)
+    m_infos.push_back(s->info());
 }
 
 GpuBackend::~GpuBackend() {
@@ -268,8 +303,7 @@ GpuBackend::~GpuBackend() {
 
 std::vector<DeviceDescription> GpuBackend::devices() const {
   std::vector<DeviceDescription> out;
-  for (const auto& s : m_scanners) {
-    const kernels::gpu::GpuDeviceInfo& info = s->info();
+  for (const kernels::gpu::GpuDeviceInfo& info : m_infos) {
     out.push_back({info.id, info.kernel,
                    info.name + (info.bus_id.empty() ? "" : ", PCI " + info.bus_id), info.bus_id});
   }
@@ -282,19 +316,68 @@ void GpuBackend::start(const BackendContext& ctx) {
     throw std::invalid_argument("GpuBackend: one DeviceCounters per device needed");
   }
   m_ctx = std::make_unique<BackendContext>(ctx);
-  for (std::size_t i = 0; i < m_scanners.size(); ++i) {
-    m_threads.emplace_back([this, i](std::stop_token stop) { run_device(stop, i); });
-  }
+  m_threads.resize(m_scanners.size());
+  for (std::size_t i = 0; i < m_scanners.size(); ++i)
+    m_threads[i] = start_feeder(i);
+}
+
+std::unique_ptr<DeviceThread> GpuBackend::start_feeder(std::size_t index) {
+  GpuScanner* scanner = m_scanners.at(index).get();
+  return std::make_unique<DeviceThread>(
+      [this, scanner, index](std::stop_token stop, const std::atomic<bool>& abandoned) {
+        Feeder(*this, *scanner, index, abandoned).run(stop);
+      });
 }
 
 void GpuBackend::stop() {
-  for (std::jthread& t : m_threads)
-    t.request_stop();  // wakes a feeder waiting for a job too
-  m_threads.clear();   // joins: each feeder finishes its launches in flight and queues their hits
+  // Each feeder finishes its launches in flight and queues their hits; one wedged in the driver
+  // is abandoned.
+  for (const std::size_t i : stop_all(m_threads, kDeviceStopGrace)) {
+    m_ctx->log.error(m_infos[i].id, "did not stop within " +
+                                        std::to_string(kDeviceStopGrace.count()) +
+                                        " s (wedged in the driver?); abandoned it");
+    keep_forever(std::move(m_scanners[i]));
+  }
+  m_threads.clear();
 }
 
-void GpuBackend::run_device(std::stop_token stop, std::size_t index) {
-  Feeder(*this, index).run(stop);
+bool GpuBackend::stop_feeder(std::size_t index, std::chrono::nanoseconds grace) {
+  std::unique_ptr<DeviceThread>& t = m_threads.at(index);
+  const bool stopped = !t || t->stop_within(grace);
+  t.reset();
+  if (!stopped) {
+    m_ctx->log.warning(m_infos[index].id,
+                       "its feeder did not stop in time (wedged in the driver?); abandoned it "
+                       "with its device context");
+    keep_forever(std::move(m_scanners[index]));
+  }
+  m_ctx->counters.at(index)->idle();
+  return stopped;
+}
+
+std::string GpuBackend::restart_device(std::size_t index, std::chrono::nanoseconds grace) {
+  stop_feeder(index, grace);
+  if (m_options.reopen) {
+    std::unique_ptr<GpuScanner> fresh;
+    try {
+      fresh = m_options.reopen(index);
+    } catch (const GpuError& e) {
+      return e.what();
+    }
+    m_scanners[index] = std::move(fresh);  // the old one (when not abandoned) is closed here
+  }
+  if (!m_scanners[index]) return "its feeder is wedged in the driver and it cannot be reopened";
+  m_ctx->counters.at(index)->broken.store(false);
+  try {
+    m_threads[index] = start_feeder(index);
+  } catch (const std::system_error& e) {
+    return std::string("no thread for its feeder: ") + e.what();
+  }
+  return {};
+}
+
+void GpuBackend::retire_device(std::size_t index, std::chrono::nanoseconds grace) {
+  stop_feeder(index, grace);
 }
 
 }  // namespace hashrig::host

@@ -50,7 +50,14 @@ MinerStatus MineApi::status() {
     d.kind = kind_of(d.stats.id);
     const DeviceDescription* desc = i < m_devices.size() ? &m_devices[i] : nullptr;
     if (desc) d.where = desc->where;
-    if (scheduler.stats().device(i).failed.load()) {
+    const DeviceCounters& c = scheduler.stats().device(i);
+    d.restarts = c.restarts.load();
+    const DeviceState state = c.state.load();
+    if (state == DeviceState::dead) {
+      d.state = "dead";
+    } else if (state == DeviceState::restarting) {
+      d.state = "restarting";
+    } else if (c.failed.load() || c.broken.load()) {
       d.state = "failed";
     } else if (s.paused) {
       d.state = "paused";

@@ -3,6 +3,7 @@
 // template's age. Plain values; building the views from it reads no live state.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,8 +18,11 @@ struct DeviceStatus {
   DeviceSnapshot stats;  // id, kernel, counts, rates
   std::string kind;      // "cpu", "cuda", "opencl"
   std::string where;
-  std::string state;  // hashing, idle (no job), paused, failed
-  GpuHealth health;   // NVML's readings (CUDA devices); empty elsewhere
+  // hashing, idle (no job), paused, failed (hardware errors, or a driver error the watchdog has
+  // not restarted yet), restarting (the watchdog's), dead (restarted in vain; stopped for good)
+  std::string state;
+  std::uint64_t restarts = 0;  // by the watchdog
+  GpuHealth health;            // NVML's readings (CUDA devices); empty elsewhere
 };
 
 struct MinerStatus {

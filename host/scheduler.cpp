@@ -75,6 +75,7 @@ void Scheduler::start() {
   m_started = true;
   m_verifier = std::jthread([this] { verify_loop(); });
   std::size_t started = 0;
+  std::vector<DeviceWatchdog::Device> watched;
   for (std::size_t b = 0; b < m_backends.size(); ++b) {
     const std::size_t first = m_first_device[b];
     const std::size_t end =
@@ -85,6 +86,8 @@ void Scheduler::start() {
     try {
       m_backends[b]->start({m_board, m_candidates, counters, first, m_log});
       ++started;
+      for (std::size_t i = first; i < end; ++i)
+        watched.push_back({m_backends[b].get(), i - first, &m_stats.device(i)});
     } catch (const std::exception& e) {
       m_log.error(std::string(m_backends[b]->name()),
                   std::string("backend could not start: ") + e.what());
@@ -93,6 +96,9 @@ void Scheduler::start() {
   if (started == 0) {
     stop();
     throw std::runtime_error("no hashing backend could start");
+  }
+  if (m_watchdog_options && m_watchdog_options->min_stall.count() > 0) {
+    m_watchdog = std::make_unique<DeviceWatchdog>(*m_watchdog_options, std::move(watched), m_log);
   }
 }
 
@@ -108,6 +114,7 @@ std::uint64_t Scheduler::publish(core::Job job, const SpaceStart& start) {
 void Scheduler::stop() {
   if (m_stopped) return;
   m_stopped = true;
+  m_watchdog.reset();  // no restart races the stop below
   for (const auto& b : m_backends)
     b->stop();  // no device pushes after this
   m_candidates.close();

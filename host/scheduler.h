@@ -6,18 +6,21 @@
 //
 // publish() validates the job first: a malformed job is refused with a ParseError naming the
 // field and the previous job keeps running. The verification thread is the only consumer of the
-// candidate queue; on stop() it drains the queue, so nothing found is lost.
+// candidate queue; on stop() it drains the queue, so nothing found is lost. With a watchdog set,
+// a device that stalls is restarted through its backend (device_watchdog.h).
 #pragma once
 
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "host/backend.h"
 #include "host/candidate.h"
+#include "host/device_watchdog.h"
 #include "host/job_board.h"
 #include "host/log.h"
 #include "host/share.h"
@@ -37,6 +40,8 @@ class Scheduler {
   // Where shares of jobs from `source_id` go; nullptr removes it. Thread-safe. The sink must
   // outlive its registration.
   void set_sink(const std::string& source_id, ShareSink* sink);
+  // Before start(): watch the devices (device_watchdog.h). Off unless set.
+  void set_watchdog(const WatchdogOptions& options) { m_watchdog_options = options; }
 
   // Starts the verification thread and every backend's devices. Throws std::runtime_error when
   // no device could start.
@@ -69,6 +74,8 @@ class Scheduler {
   std::mutex m_sink_mutex;
   std::map<std::string, ShareSink*> m_sinks;  // guarded by m_sink_mutex
   std::jthread m_verifier;
+  std::optional<WatchdogOptions> m_watchdog_options;
+  std::unique_ptr<DeviceWatchdog> m_watchdog;
   bool m_started = false;
   bool m_stopped = false;
 };

@@ -17,9 +17,10 @@ for preset in dev asan; do
   echo "== $preset: test"
   ctest --preset "$preset" -j "$jobs"
 done
-echo "== tsan: configure, build and test the concurrent suites (scheduler, GPU feeder, pool and node clients, test pool and node)"
+echo "== tsan: configure, build and test the concurrent suites (scheduler, GPU feeder, device watchdog, pool and node clients, test pool and node)"
 tsan_suites=(hashrig_host_tests hashrig_gpu_backend_tests hashrig_stratum_client_tests
-             hashrig_pool_tests hashrig_node_client_tests hashrig_test_node_tests)
+             hashrig_pool_tests hashrig_node_client_tests hashrig_test_node_tests
+             hashrig_watchdog_tests)
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j "$jobs" --target "${tsan_suites[@]}"
 ctest --preset tsan -j "$jobs" -L "$(IFS='|'; echo "${tsan_suites[*]}")"

@@ -117,7 +117,8 @@ TEST(CliPool, ConfigFileMistakesAreNamed) {
     std::string path;
     const char* message;
   } cases[] = {
-      {unknown.string(), "pool: unknown key (known: log, devices, cpu, gpu, mining, pools,"},
+      {unknown.string(),
+       "pool: unknown key (known: log, devices, cpu, gpu, watchdog, mining, pools,"},
       {bad_quota.string(), "pools[0].quota: 0 is not allowed"},
       {no_pools.string(), "mine: no job source given"},
       {"/nonexistent/hashrig.json", "config /nonexistent/hashrig.json: cannot open it"},

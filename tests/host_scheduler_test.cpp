@@ -25,22 +25,6 @@ host::Logger& quiet_log() {
   return log;
 }
 
-// A minimal valid job for source "pool": version 0x20000000, no rolling, 4-byte extranonce2,
-// mainnet-like nbits, share target `share`.
-core::Job pool_job(const std::string& id, const core::Uint256& share) {
-  core::Job job;
-  job.job_id = id;
-  job.source_id = "pool";
-  job.version = 0x20000000u;
-  job.coinbase_prefix = {1};
-  job.coinbase_suffix = {2};
-  job.extranonce2_size = 4;
-  job.nbits = 0x1d00ffff;
-  job.share_target = share;
-  job.network_target = core::target_from_compact(job.nbits);
-  return job;
-}
-
 // Replays one recorded accepted share: the scheduler, started at the recorded extranonce2 and
 // nTime a little before the recorded nonce, must find that nonce and build the identical header.
 void replay_recorded_share(const nlohmann::json& notify, const nlohmann::json& session_fixture,
@@ -115,8 +99,8 @@ std::vector<test::RecordedRange> hash_across_switches(unsigned workers, std::uin
   scheduler.start();
   for (int i = 0; i < 40; ++i) {
     // Every second publish resends the same work with another share target.
-    core::Job job = pool_job("job" + std::to_string(i / 2),
-                             i % 2 ? core::target_from_difficulty(2) : core::Uint256::max());
+    core::Job job = test::pool_job("job" + std::to_string(i / 2),
+                                   i % 2 ? core::target_from_difficulty(2) : core::Uint256::max());
     job.version_mask = mask;
     job.prev_hash[0] = std::uint8_t(i / 8);
     job.coinbase_prefix = {1, 2, 3, std::uint8_t(i / 2)};
@@ -172,7 +156,7 @@ TEST(SchedulerVersionRolling, SharesCarryTheRolledBitsForSubmit) {
   scheduler.add_backend(
       test::cpu_backend(test::fake_kernel("recording", test::recording_kernel), 2, 200us));
   scheduler.start();
-  core::Job job = pool_job("v", core::Uint256::max());
+  core::Job job = test::pool_job("v", core::Uint256::max());
   job.version_mask = 0x1fffe000u;
   scheduler.publish(job);
   ASSERT_TRUE(sink.wait_for([](const auto& v) {
@@ -192,7 +176,7 @@ TEST(SchedulerVerification, ALyingDeviceGetsHardwareErrorsAndNoShares) {
   scheduler.set_sink("pool", &sink);
   scheduler.add_backend(test::cpu_backend(test::fake_kernel("lying", test::lying_kernel), 2));
   scheduler.start();
-  scheduler.publish(pool_job("x", core::target_from_difficulty(1)));
+  scheduler.publish(test::pool_job("x", core::target_from_difficulty(1)));
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (scheduler.stats().snapshot(host::Stats::Clock::now()).hw_errors < 100 &&
          std::chrono::steady_clock::now() < deadline) {
@@ -218,7 +202,7 @@ TEST(SchedulerVerification, AFloodOfHitsSlowsHashingButLosesNothing) {
   scheduler.set_sink("pool", &sink);
   scheduler.add_backend(test::cpu_backend(test::real_kernel(), 2));
   scheduler.start();
-  scheduler.publish(pool_job("flood", core::Uint256::max()));
+  scheduler.publish(test::pool_job("flood", core::Uint256::max()));
   std::this_thread::sleep_for(300ms);
   scheduler.stop();
   const host::StatsSnapshot s = scheduler.stats().snapshot(host::Stats::Clock::now());
@@ -236,7 +220,7 @@ TEST(SchedulerEdge, AMalformedJobIsRefusedAndThePreviousJobKeepsRunning) {
   Scheduler scheduler(quiet_log());
   scheduler.add_backend(test::cpu_backend(test::real_kernel(), 1));
   scheduler.start();
-  const core::Job good = pool_job("good", core::target_from_difficulty(1));
+  const core::Job good = test::pool_job("good", core::target_from_difficulty(1));
   const auto g = scheduler.publish(good);
 
   core::Job bad = good;
@@ -269,7 +253,7 @@ TEST(SchedulerIdle, DevicesWaitForAJobAndStartOnPublish) {
   std::this_thread::sleep_for(20ms);
   EXPECT_EQ(scheduler.stats().device(0).hashes.load() + scheduler.stats().device(1).hashes.load(),
             0u);
-  const auto g = scheduler.publish(pool_job("1", core::target_from_difficulty(1)));
+  const auto g = scheduler.publish(test::pool_job("1", core::target_from_difficulty(1)));
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while ((scheduler.stats().device(0).generation.load() != g ||
           scheduler.stats().device(1).generation.load() != g) &&

@@ -50,6 +50,24 @@ class ShareCollector : public host::ShareSink {
   std::vector<host::Share> m_shares;
 };
 
+// A minimal valid job for source "pool": version 0x20000000 (rolling `version_mask`), 4-byte
+// extranonce2, mainnet-like nbits, share target `share`.
+inline core::Job pool_job(const std::string& id, const core::Uint256& share,
+                          std::uint32_t version_mask = 0) {
+  core::Job job;
+  job.job_id = id;
+  job.source_id = "pool";
+  job.version = 0x20000000u;
+  job.version_mask = version_mask;
+  job.coinbase_prefix = {1};
+  job.coinbase_suffix = {2};
+  job.extranonce2_size = 4;
+  job.nbits = 0x1d00ffff;
+  job.share_target = share;
+  job.network_target = core::target_from_compact(job.nbits);
+  return job;
+}
+
 inline const kernels::cpu::KernelRegistry& kernel_registry() {
   static const kernels::cpu::KernelRegistry registry = kernels::cpu::KernelRegistry::detect();
   return registry;
