@@ -104,7 +104,10 @@ void CpuBackend::start(const BackendContext& ctx) {
 }
 
 std::unique_ptr<DeviceThread> CpuBackend::start_worker(std::size_t index) {
+  // Busy from before the thread exists: one wedged before its first batch is a stall too.
+  m_ctx->counters.at(index)->busy(steady_now_ns());
   return std::make_unique<DeviceThread>(
+      "cpu#" + std::to_string(index),
       [this, index](std::stop_token stop, const std::atomic<bool>& abandoned) {
         run_worker(stop, abandoned, index);
       });
@@ -165,14 +168,20 @@ void CpuBackend::run_worker(std::stop_token stop, const std::atomic<bool>& aband
   core::HitBuffer hits;
   bool announced = false;  // counters.generation says we hash snap.generation
   bool spent_logged = false;
+  // Busy, for the watchdog, whenever not waiting for work (from before the thread starts: see
+  // start_worker).
+  const auto wait_for_work = [&] {
+    counters.idle();
+    ctx.board.wait_for_newer(stop, snap.generation);
+    counters.busy(steady_now_ns());
+  };
   while (!stop.stop_requested()) {
     if (ctx.board.generation() != snap.generation) {
       snap = ctx.board.current();
       announced = spent_logged = false;
     }
     if (!snap.job) {
-      counters.idle();
-      ctx.board.wait_for_newer(stop, snap.generation);
+      wait_for_work();
       continue;
     }
     const std::optional<NoncePiece> piece = snap.space->claim(sizer.size());
@@ -182,13 +191,11 @@ void CpuBackend::run_worker(std::stop_token stop, const std::atomic<bool>& aband
                                    ": its whole nonce space is hashed; waiting for a new job");
       }
       spent_logged = true;
-      counters.idle();
-      ctx.board.wait_for_newer(stop, snap.generation);
+      wait_for_work();
       continue;
     }
     const kernels::cpu::ScanInput& input = header.input_for(snap, *piece);
     const std::int64_t started = steady_now_ns();
-    counters.busy(started);
     if (!announced) {
       counters.generation_since_ns.store(started, std::memory_order_relaxed);
       counters.generation.store(snap.generation, std::memory_order_release);

@@ -4,6 +4,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include <pthread.h>
+
 namespace hashrig::host {
 
 struct DeviceThread::Shared {
@@ -14,7 +16,7 @@ struct DeviceThread::Shared {
   bool finished = false;  // guarded by mutex
 };
 
-DeviceThread::DeviceThread(Body body) : m_shared(std::make_shared<Shared>()) {
+DeviceThread::DeviceThread(std::string name, Body body) : m_shared(std::make_shared<Shared>()) {
   // The thread owns a reference to the shared state: an abandoned thread still finds its flags.
   m_thread = std::thread([shared = m_shared, body = std::move(body)] {
     struct MarkFinished {
@@ -27,6 +29,8 @@ DeviceThread::DeviceThread(Body body) : m_shared(std::make_shared<Shared>()) {
     } mark{*shared};
     body(shared->stop.get_token(), shared->abandoned);
   });
+  // Named here, not by the thread itself, so that the name is there once this returns.
+  pthread_setname_np(m_thread.native_handle(), name.substr(0, 15).c_str());  // Linux: 15 bytes
 }
 
 DeviceThread::~DeviceThread() {

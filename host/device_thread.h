@@ -14,6 +14,7 @@
 #include <memory>
 #include <span>
 #include <stop_token>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -23,8 +24,9 @@ class DeviceThread {
  public:
   using Body = std::function<void(std::stop_token stop, const std::atomic<bool>& abandoned)>;
 
-  // Starts `body` on a new thread. Throws std::system_error when no thread can be made.
-  explicit DeviceThread(Body body);
+  // Starts `body` on a new thread named `name` (the device's id: `top -H` and debuggers show
+  // it). Throws std::system_error when no thread can be made.
+  DeviceThread(std::string name, Body body);
   // Requests a stop and joins, unless the thread was abandoned or already joined.
   ~DeviceThread();
   DeviceThread(const DeviceThread&) = delete;

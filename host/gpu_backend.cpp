@@ -145,6 +145,7 @@ void GpuBackend::Feeder::run(std::stop_token stop) {
         m_counters.idle();
         if (stop.stop_requested()) break;
         m_ctx.board.wait_for_newer(stop, m_snap.generation);
+        m_counters.busy(steady_ns(Clock::now()));
         continue;
       }
       complete(oldest_active());
@@ -221,7 +222,6 @@ bool GpuBackend::Feeder::launch_next(int slot) {
   f.active = true;
   f.sequence = ++m_sequence;
   f.launched = Clock::now();
-  m_counters.busy(steady_ns(f.launched));
   if (m_announced != f.snap.generation) {
     m_counters.generation_since_ns.store(steady_ns(f.launched), std::memory_order_relaxed);
     m_counters.generation.store(f.snap.generation, std::memory_order_release);
@@ -322,8 +322,12 @@ void GpuBackend::start(const BackendContext& ctx) {
 }
 
 std::unique_ptr<DeviceThread> GpuBackend::start_feeder(std::size_t index) {
+  // Busy, for the watchdog, whenever not waiting for work, from before the thread exists: a
+  // feeder wedged in the driver before its first launch completes is a stall too.
+  m_ctx->counters.at(index)->busy(steady_ns(Clock::now()));
   GpuScanner* scanner = m_scanners.at(index).get();
   return std::make_unique<DeviceThread>(
+      m_infos.at(index).id,
       [this, scanner, index](std::stop_token stop, const std::atomic<bool>& abandoned) {
         Feeder(*this, *scanner, index, abandoned).run(stop);
       });

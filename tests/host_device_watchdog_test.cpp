@@ -3,6 +3,8 @@
 // when the body stops, abandoned when it is wedged, with the body told so.
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -139,27 +141,31 @@ TEST(WatchdogPolicy, ADeviceStoppedForHardwareErrorsIsLeftAlone) {
   EXPECT_EQ(policy.check(0, c, 600 * kSecond).action, Action::none);
 }
 
-TEST(DeviceThread, AStoppingBodyIsJoined) {
+TEST(DeviceThread, AStoppingBodyIsJoinedAndTheThreadIsNamed) {
   std::atomic<bool> saw_stop{false};
-  host::DeviceThread t([&](std::stop_token stop, const std::atomic<bool>&) {
+  char name[16] = {};
+  host::DeviceThread t("opencl#12345678", [&](std::stop_token stop, const std::atomic<bool>&) {
     while (!stop.stop_requested())
       std::this_thread::sleep_for(1ms);
+    pthread_getname_np(pthread_self(), name, sizeof name);
     saw_stop = true;
   });
   EXPECT_FALSE(t.finished());
   EXPECT_TRUE(t.stop_within(5s));
   EXPECT_TRUE(saw_stop.load());
   EXPECT_TRUE(t.finished());
+  EXPECT_STREQ(name, "opencl#12345678") << "the thread is named after its device";
 }
 
 TEST(DeviceThread, AWedgedBodyIsAbandonedAndToldSoWhenItWakes) {
   auto gate = std::make_shared<test::Gate>();
   auto told = std::make_shared<std::atomic<int>>(-1);  // outlive the DeviceThread, as state must
   {
-    host::DeviceThread t([gate, told](std::stop_token, const std::atomic<bool>& abandoned) {
-      gate->wait();  // ignores the stop request: wedged
-      told->store(abandoned.load() ? 1 : 0);
-    });
+    host::DeviceThread t("wedged",
+                         [gate, told](std::stop_token, const std::atomic<bool>& abandoned) {
+                           gate->wait();  // ignores the stop request: wedged
+                           told->store(abandoned.load() ? 1 : 0);
+                         });
     const auto started = std::chrono::steady_clock::now();
     EXPECT_FALSE(t.stop_within(100ms));
     EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
@@ -177,7 +183,7 @@ TEST(DeviceThread, StopAllSharesOneGraceAndNamesTheWedged) {
   std::vector<std::unique_ptr<host::DeviceThread>> threads;
   for (int i = 0; i < 3; ++i) {
     threads.push_back(std::make_unique<host::DeviceThread>(
-        [gate, i](std::stop_token stop, const std::atomic<bool>&) {
+        "t" + std::to_string(i), [gate, i](std::stop_token stop, const std::atomic<bool>&) {
           if (i == 1) return gate->wait();
           while (!stop.stop_requested())
             std::this_thread::sleep_for(1ms);

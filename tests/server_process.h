@@ -113,6 +113,7 @@ class ServerProcess {
     if (m_stdin >= 0) ::close(m_stdin);
     m_stdin = -1;
   }
+  pid_t pid() const { return m_pid; }
   void signal(int sig) { ::kill(m_pid, sig); }
   // Kills it with `sig` and reaps it; returns once it is gone.
   void kill_and_wait(int sig) {
