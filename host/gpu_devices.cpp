@@ -108,9 +108,13 @@ std::vector<std::unique_ptr<Backend>> open_gpu_backends(const DeviceChoice& choi
                                                         Logger& log) {
   std::vector<std::unique_ptr<Backend>> out;
   std::vector<std::unique_ptr<kernels::gpu::GpuScanner>> cuda, opencl;
+  // What was opened, by backend index: the watchdog's restarts open the same device again.
+  std::vector<int> cuda_ordinals;
+  std::vector<kernels::opencl::OpenClDevice> opencl_devices;
   for (const std::size_t i : choice.cuda) {
     try {
       cuda.push_back(kernels::cuda::open_cuda(int(i)));
+      cuda_ordinals.push_back(int(i));
     } catch (const kernels::gpu::GpuError& e) {
       log.error("cuda#" + std::to_string(i), std::string("not used: ") + e.what());
     }
@@ -120,15 +124,26 @@ std::vector<std::unique_ptr<Backend>> open_gpu_backends(const DeviceChoice& choi
   for (const std::size_t i : choice.opencl) {
     try {
       opencl.push_back(kernels::opencl::open_opencl(gpus.opencl[i], cl));
+      opencl_devices.push_back(gpus.opencl[i]);
       log.debug(gpus.opencl[i].info.id,
                 "kernel program: " + kernels::opencl::program_origin(*opencl.back()));
     } catch (const kernels::gpu::GpuError& e) {
       log.error(gpus.opencl[i].info.id, std::string("not used: ") + e.what());
     }
   }
-  if (!cuda.empty()) out.push_back(std::make_unique<GpuBackend>("cuda", std::move(cuda), options));
+  if (!cuda.empty()) {
+    GpuBackendOptions o = options;
+    o.reopen = [cuda_ordinals](std::size_t index) {
+      return kernels::cuda::open_cuda(cuda_ordinals.at(index));
+    };
+    out.push_back(std::make_unique<GpuBackend>("cuda", std::move(cuda), std::move(o)));
+  }
   if (!opencl.empty()) {
-    out.push_back(std::make_unique<GpuBackend>("opencl", std::move(opencl), options));
+    GpuBackendOptions o = options;
+    o.reopen = [opencl_devices, cl](std::size_t index) {
+      return kernels::opencl::open_opencl(opencl_devices.at(index), cl);
+    };
+    out.push_back(std::make_unique<GpuBackend>("opencl", std::move(opencl), std::move(o)));
   }
   return out;
 }

@@ -14,6 +14,7 @@
 #include "core/target.h"
 #include "gpu_backends.h"
 #include "host/gpu_backend.h"
+#include "host/gpu_devices.h"
 #include "scheduler_test_support.h"
 
 namespace hashrig {
@@ -96,6 +97,40 @@ TEST(GpuBackendOpenCl, AFloodOfHitsLosesNone) {
   EXPECT_EQ(stats.devices[0].shares, stats.devices[0].hashes);
   EXPECT_EQ(sink.shares().size(), stats.devices[0].hashes);
   EXPECT_EQ(stats.hw_errors, 0u);
+}
+
+TEST(GpuBackendOpenCl, ARestartOpensTheDeviceAgainAndItHashesOn) {
+  // The watchdog's restart, as `hashrig mine` wires it (open_gpu_backends): a new feeder on a
+  // newly opened device, finding valid shares as before.
+  std::string why;
+  if (!test::open_first_device("opencl", &why)) return test::no_device("opencl", why);
+  const host::GpuInventory gpus = host::discover_gpus();
+  host::DeviceChoice choice;
+  choice.cpu = false;
+  choice.opencl = {0};
+  Logs logs;
+  auto backends = host::open_gpu_backends(choice, gpus, {}, logs.log);
+  ASSERT_EQ(backends.size(), 1u) << logs.text.str();
+  host::Backend& backend = *backends[0];
+  Scheduler scheduler(logs.log);
+  test::ShareCollector sink;
+  scheduler.set_sink("pool", &sink);
+  scheduler.add_backend(std::move(backends[0]));
+  scheduler.start();
+  scheduler.publish(test::pool_job("r", core::target_from_difficulty(1.0 / 65536)));
+  const auto shares_beyond = [&](std::size_t n) {
+    return sink.wait_for([n](const std::vector<host::Share>& v) { return v.size() > n; });
+  };
+  ASSERT_TRUE(shares_beyond(0)) << logs.text.str();
+  ASSERT_EQ(backend.restart_device(0, std::chrono::seconds(5)), "");
+  const std::uint64_t batches = scheduler.stats().device(0).batches.load();
+  const std::size_t before = sink.shares().size();
+  ASSERT_TRUE(shares_beyond(before + 2)) << logs.text.str();
+  EXPECT_GT(scheduler.stats().device(0).batches.load(), batches);
+  scheduler.stop();
+  for (const host::Share& s : sink.shares())
+    EXPECT_LE(core::hash_value(s.hash), s.job->share_target);
+  EXPECT_EQ(scheduler.stats().snapshot(host::Stats::Clock::now()).hw_errors, 0u);
 }
 
 // A scripted GPU: hashes nothing, takes `count * versions / rate` per launch, records what it was
