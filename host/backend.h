@@ -6,7 +6,7 @@
 //   new job   (none)      devices check the board's generation at batch boundaries; idle ones
 //                         sleep in JobBoard::wait_for_newer, which a publish wakes
 //   stop      stop()      stop and join; what was found is already in the candidate queue. A
-//                         device thread still running after kDeviceStopGrace is abandoned
+//                         device thread still running after stop_grace() is abandoned
 //                         (device_thread.h) and logged: a hung driver never hangs a shutdown
 //   restart   restart_device(), retire_device()   the watchdog's (device_watchdog.h)
 //   stats     the DeviceCounters the scheduler hands to start(), bumped by the devices

@@ -114,10 +114,11 @@ std::unique_ptr<DeviceThread> CpuBackend::start_worker(std::size_t index) {
 }
 
 void CpuBackend::stop() {
-  for (const std::size_t i : stop_all(m_threads, kDeviceStopGrace)) {
-    m_ctx->log.error("cpu#" + std::to_string(i), "worker did not stop within " +
-                                                     std::to_string(kDeviceStopGrace.count()) +
-                                                     " s; abandoned it");
+  const auto grace = [this](std::size_t i) {
+    return stop_grace(m_ctx->counters[i]->batch_ns.load());
+  };
+  for (const std::size_t i : stop_all(m_threads, grace)) {
+    m_ctx->log.error("cpu#" + std::to_string(i), "worker did not stop in time; abandoned it");
   }
   m_threads.clear();
 }

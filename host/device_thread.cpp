@@ -63,16 +63,22 @@ bool DeviceThread::finished() const {
   return m_shared->finished;
 }
 
-std::vector<std::size_t> stop_all(std::span<std::unique_ptr<DeviceThread>> threads,
-                                  std::chrono::nanoseconds grace) {
+std::chrono::nanoseconds stop_grace(std::int64_t usual_batch_ns) {
+  return std::max<std::chrono::nanoseconds>(kDeviceStopGrace,
+                                            std::chrono::nanoseconds(10 * usual_batch_ns));
+}
+
+std::vector<std::size_t> stop_all(
+    std::span<std::unique_ptr<DeviceThread>> threads,
+    const std::function<std::chrono::nanoseconds(std::size_t)>& grace) {
   for (const auto& t : threads) {
     if (t) t->request_stop();  // all at once: they wind down together
   }
-  const auto deadline = std::chrono::steady_clock::now() + grace;
+  const auto start = std::chrono::steady_clock::now();
   std::vector<std::size_t> abandoned;
   for (std::size_t i = 0; i < threads.size(); ++i) {
     if (!threads[i]) continue;
-    const auto left = std::max(deadline - std::chrono::steady_clock::now(),
+    const auto left = std::max(start + grace(i) - std::chrono::steady_clock::now(),
                                std::chrono::steady_clock::duration::zero());
     if (!threads[i]->stop_within(left)) abandoned.push_back(i);
     threads[i].reset();

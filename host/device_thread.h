@@ -45,13 +45,18 @@ class DeviceThread {
   std::thread m_thread;
 };
 
-// How long a backend's stop() waits for its device threads, all together, before abandoning the
-// ones still running.
-inline constexpr std::chrono::seconds kDeviceStopGrace{2};
+// How long a backend's stop() waits for a device thread before abandoning it: 10 of its usual
+// batches (`usual_batch_ns`, 0 when unknown), as the watchdog counts a stall, and at least
+// kDeviceStopGrace. A thread abandoned at the very end may still wake while the program winds
+// down; waiting this long keeps that to threads truly wedged in a driver call, which wake, if
+// ever, at a time of their own, not while their batch ends.
+inline constexpr std::chrono::seconds kDeviceStopGrace{5};
+std::chrono::nanoseconds stop_grace(std::int64_t usual_batch_ns);
 
-// Stops every thread (null entries are skipped) within one shared `grace` and resets the
-// pointers. Returns the indexes of the threads that had to be abandoned.
-std::vector<std::size_t> stop_all(std::span<std::unique_ptr<DeviceThread>> threads,
-                                  std::chrono::nanoseconds grace);
+// Stops every thread (null entries are skipped), all at once, giving thread i `grace(i)` from
+// this call, and resets the pointers. Returns the indexes of the threads that were abandoned.
+std::vector<std::size_t> stop_all(
+    std::span<std::unique_ptr<DeviceThread>> threads,
+    const std::function<std::chrono::nanoseconds(std::size_t)>& grace);
 
 }  // namespace hashrig::host

@@ -44,8 +44,7 @@ WatchdogPolicy::Verdict WatchdogPolicy::check(std::size_t device, const DeviceCo
   Verdict v;
   if (c.broken.load()) {
     if (m.in_a_row > 0 && now_ns - m.restarted_ns < m_options.min_stall.count()) return {};
-    v.why = m.in_a_row > 0 && batches == m.batches_then ? "it could not be restarted"
-                                                        : "its driver reported an error";
+    v.why = m.failed ? "it could not be restarted" : "its driver reported an error";
   } else {
     const std::int64_t busy = c.busy_since_ns.load(std::memory_order_relaxed);
     const std::int64_t limit = stall_limit(c).count();
@@ -58,8 +57,10 @@ WatchdogPolicy::Verdict WatchdogPolicy::check(std::size_t device, const DeviceCo
   return v;
 }
 
-void WatchdogPolicy::restarted(std::size_t device, const DeviceCounters& c, std::int64_t now_ns) {
+void WatchdogPolicy::restarted(std::size_t device, const DeviceCounters& c, std::int64_t now_ns,
+                               bool ok) {
   Memory& m = m_devices.at(device);
+  m.failed = !ok;
   ++m.in_a_row;
   m.restarted_ns = now_ns;
   m.batches_then = c.batches.load(std::memory_order_relaxed);
@@ -110,7 +111,7 @@ void DeviceWatchdog::act(std::size_t i, const WatchdogPolicy::Verdict& verdict) 
   c.state.store(DeviceState::restarting);
   const std::string error = d.backend->restart_device(d.index, m_options.grace);
   c.restarts.fetch_add(1);
-  m_policy.restarted(i, c, steady_now_ns());
+  m_policy.restarted(i, c, steady_now_ns(), error.empty());
   if (error.empty()) {
     c.state.store(DeviceState::running);
     m_log.info(tag, "restarted");

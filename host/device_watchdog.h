@@ -49,8 +49,8 @@ class WatchdogPolicy {
 
   // What to do about `device` (an index of the policy's own) with counters `c` at `now_ns`.
   Verdict check(std::size_t device, const DeviceCounters& c, std::int64_t now_ns);
-  // The watchdog restarted `device` at `now_ns` (successfully or not).
-  void restarted(std::size_t device, const DeviceCounters& c, std::int64_t now_ns);
+  // The watchdog restarted `device` at `now_ns`; `ok`: the device has a new thread.
+  void restarted(std::size_t device, const DeviceCounters& c, std::int64_t now_ns, bool ok);
   // Restarts of `device` since it last hashed for `recovered_after`.
   unsigned in_a_row(std::size_t device) const { return m_devices.at(device).in_a_row; }
 
@@ -62,6 +62,7 @@ class WatchdogPolicy {
     unsigned in_a_row = 0;
     std::int64_t restarted_ns = 0;
     std::uint64_t batches_then = 0;
+    bool failed = false;  // the last restart could not give the device a thread
   };
   WatchdogOptions m_options;
   std::vector<Memory> m_devices;

@@ -336,10 +336,11 @@ std::unique_ptr<DeviceThread> GpuBackend::start_feeder(std::size_t index) {
 void GpuBackend::stop() {
   // Each feeder finishes its launches in flight and queues their hits; one wedged in the driver
   // is abandoned.
-  for (const std::size_t i : stop_all(m_threads, kDeviceStopGrace)) {
-    m_ctx->log.error(m_infos[i].id, "did not stop within " +
-                                        std::to_string(kDeviceStopGrace.count()) +
-                                        " s (wedged in the driver?); abandoned it");
+  const auto grace = [this](std::size_t i) {
+    return stop_grace(m_ctx->counters[i]->batch_ns.load());
+  };
+  for (const std::size_t i : stop_all(m_threads, grace)) {
+    m_ctx->log.error(m_infos[i].id, "did not stop in time (wedged in the driver?); abandoned it");
     keep_forever(std::move(m_scanners[i]));
   }
   m_threads.clear();

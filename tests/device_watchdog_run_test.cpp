@@ -189,6 +189,7 @@ TEST(DeviceWatchdog, AHungGpuIsRestartedOnAFreshDeviceAndHashesAgain) {
   EXPECT_EQ(m.value("hashrig_device_restarts_total", {{"device", "cpu#0"}}), 0);
   EXPECT_EQ(m.value("hashrig_device_state", {{"device", "gpu#0"}, {"state", "hashing"}}), 1);
 
+  rig.scheduler.stop();  // no thread logs while the text is read
   const std::string text = rig.text.str();
   EXPECT_EQ(count(text, "[gpu#0] RESTARTING (1 of 3): no batch completed in "), 1u) << text;
   EXPECT_NE(text.find("(its batches take "), std::string::npos) << text;
@@ -224,6 +225,7 @@ TEST(DeviceWatchdog, AGpuThatKeepsHangingIsMarkedDeadWhileTheCpuHashesOn) {
   std::this_thread::sleep_for(1500ms);  // more than a stall: the dead device is left alone
   EXPECT_EQ(rig.device(1).restarts.load(), 2u);
   EXPECT_EQ(rig.device(1).hashes.load(), gpu);
+  rig.scheduler.stop();  // no thread logs while the text is read
   const std::string text = rig.text.str();
   EXPECT_EQ(count(text, "[gpu#0] RESTARTING ("), 2u) << text;
   EXPECT_EQ(count(text, "[gpu#0] DEAD: no batch completed in "), 1u) << text;
@@ -244,6 +246,7 @@ TEST(DeviceWatchdog, ADriverErrorIsRestartedAndAFailedReopenRetriedUntilDead) {
       << rig.text.str();
   EXPECT_EQ(rig.device(1).restarts.load(), 3u);
   EXPECT_TRUE(rig.hashes_on(0));
+  rig.scheduler.stop();  // no thread logs while the text is read
   const std::string text = rig.text.str();
   EXPECT_EQ(count(text, "[gpu#0] STOPPED: gpu#0: launch failed: the device fell off the bus"), 2u)
       << text;
@@ -281,11 +284,11 @@ TEST(DeviceWatchdog, AWedgedCpuWorkerGetsANewThread) {
   EXPECT_TRUE(rig.hashes_on(wedged)) << rig.text.str();
   EXPECT_TRUE(rig.hashes_on(1 - wedged));
   const std::string tag = "[cpu#" + std::to_string(wedged) + "] ";
+  rig.scheduler.stop();  // no thread logs while the text is read
   const std::string text = rig.text.str();
   EXPECT_EQ(count(text, tag + "RESTARTING (1 of 3): no batch completed in "), 1u) << text;
   EXPECT_NE(text.find(tag + "worker did not stop in time; abandoned it"), std::string::npos)
       << text;
-  rig.scheduler.stop();
   gate->release();  // the abandoned worker wakes, sees that it was, and ends
 }
 

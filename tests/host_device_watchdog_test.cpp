@@ -89,7 +89,7 @@ TEST(WatchdogPolicy, RestartsInARowThenDead) {
     now += 6 * kSecond;
     ASSERT_EQ(policy.check(0, c, now).action, Action::restart) << i;
     c.idle();  // what restart_device leaves
-    policy.restarted(0, c, now);
+    policy.restarted(0, c, now, true);
     EXPECT_EQ(policy.in_a_row(0), i + 1);
   }
   c.busy(now);
@@ -106,7 +106,7 @@ TEST(WatchdogPolicy, HashingForAMinuteAfterARestartResetsTheCount) {
   c.busy(1);  // a steady time of 0 means idle
   ASSERT_EQ(policy.check(0, c, 6 * kSecond).action, Action::restart);
   c.idle();
-  policy.restarted(0, c, 6 * kSecond);
+  policy.restarted(0, c, 6 * kSecond, true);
   // Batches again, but a stall 30 s later is still part of the same trouble.
   c.batch_done(10 * kSecond, 50 * kMs);
   EXPECT_EQ(policy.check(0, c, 30 * kSecond).action, Action::restart);
@@ -126,7 +126,7 @@ TEST(WatchdogPolicy, ADriverErrorIsRestartedAtOnceAFailedRestartAfterTheFloor) {
   WatchdogPolicy::Verdict v = policy.check(0, c, kSecond + 1);
   EXPECT_EQ(v.action, Action::restart);
   EXPECT_EQ(v.why, "its driver reported an error");
-  policy.restarted(0, c, 2 * kSecond);  // and the reopen failed: still broken
+  policy.restarted(0, c, 2 * kSecond, false);  // the reopen failed: still broken
   EXPECT_EQ(policy.check(0, c, 6 * kSecond).action, Action::none) << "retried too soon";
   v = policy.check(0, c, 7 * kSecond);
   EXPECT_EQ(v.action, Action::restart);
@@ -178,7 +178,13 @@ TEST(DeviceThread, AWedgedBodyIsAbandonedAndToldSoWhenItWakes) {
   EXPECT_EQ(told->load(), 1);
 }
 
-TEST(DeviceThread, StopAllSharesOneGraceAndNamesTheWedged) {
+TEST(DeviceThread, AStopWaitsTenUsualBatchesAndAtLeastTheFloor) {
+  EXPECT_EQ(host::stop_grace(0), host::kDeviceStopGrace);
+  EXPECT_EQ(host::stop_grace(50'000'000), host::kDeviceStopGrace);
+  EXPECT_EQ(host::stop_grace(2'000'000'000), 20s);
+}
+
+TEST(DeviceThread, StopAllStopsThemTogetherAndNamesTheWedged) {
   auto gate = std::make_shared<test::Gate>();
   std::vector<std::unique_ptr<host::DeviceThread>> threads;
   for (int i = 0; i < 3; ++i) {
@@ -191,7 +197,8 @@ TEST(DeviceThread, StopAllSharesOneGraceAndNamesTheWedged) {
   }
   threads.insert(threads.begin() + 2, nullptr);  // a device with no thread is skipped
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(host::stop_all(threads, 200ms), std::vector<std::size_t>{1});
+  EXPECT_EQ(host::stop_all(threads, [](std::size_t) { return 200ms; }),
+            std::vector<std::size_t>{1});
   EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
   for (const auto& t : threads)
     EXPECT_EQ(t, nullptr);
