@@ -91,6 +91,7 @@ void CpuBackend::start(const BackendContext& ctx) {
     } catch (const std::system_error& e) {
       error = e.what();
       ctx.counters[i]->failed.store(true);
+      ctx.counters[i]->idle();
     }
   }
   if (started == 0) {
@@ -140,6 +141,7 @@ std::string CpuBackend::restart_device(std::size_t index, std::chrono::nanosecon
   try {
     m_threads[index] = start_worker(index);
   } catch (const std::system_error& e) {
+    m_ctx->counters.at(index)->idle();
     return std::string("no thread for the worker: ") + e.what();
   }
   return {};

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 
 #include "core/job_work.h"
 #include "host/batch_sizer.h"
@@ -71,6 +74,51 @@ std::shared_ptr<const GpuWork> build_work(const core::Job& job, const NoncePiece
   for (const std::uint32_t v : versions)
     headers.push_back(core::build_header(job, root, v, piece.ntime));
   return std::make_shared<const GpuWork>(kernels::gpu::make_work(headers, job.share_target));
+}
+
+// Calls `open(index)` on a thread of its own and waits up to `limit` for it. Returns the scanner,
+// or nullptr with `error` set (the driver's error, or that it took too long: the thread is then
+// left to finish on its own, and what it opens, if ever, is closed there).
+std::unique_ptr<GpuScanner> open_within(
+    const std::function<std::unique_ptr<GpuScanner>(std::size_t)>& open, std::size_t index,
+    std::chrono::nanoseconds limit, std::string& error) {
+  struct Opening {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    std::unique_ptr<GpuScanner> scanner;
+    std::string error;
+  };
+  auto opening = std::make_shared<Opening>();
+  try {
+    std::thread([opening, open, index] {
+      std::unique_ptr<GpuScanner> scanner;
+      std::string why;
+      try {
+        scanner = open(index);
+      } catch (const std::exception& e) {
+        why = e.what();
+      }
+      std::lock_guard lock(opening->mutex);
+      opening->scanner = std::move(scanner);
+      opening->error = std::move(why);
+      opening->done = true;
+      opening->done_cv.notify_all();
+    }).detach();
+  } catch (const std::system_error& e) {
+    error = std::string("no thread to open it again: ") + e.what();
+    return nullptr;
+  }
+  std::unique_lock lock(opening->mutex);
+  if (!opening->done_cv.wait_for(lock, limit, [&] { return opening->done; })) {
+    char text[64];
+    std::snprintf(text, sizeof text, "opening it again took more than %.3g s",
+                  std::chrono::duration<double>(limit).count());
+    error = text;
+    return nullptr;
+  }
+  error = opening->error;
+  return std::move(opening->scanner);
 }
 
 }  // namespace
@@ -363,12 +411,10 @@ bool GpuBackend::stop_feeder(std::size_t index, std::chrono::nanoseconds grace) 
 std::string GpuBackend::restart_device(std::size_t index, std::chrono::nanoseconds grace) {
   stop_feeder(index, grace);
   if (m_options.reopen) {
-    std::unique_ptr<GpuScanner> fresh;
-    try {
-      fresh = m_options.reopen(index);
-    } catch (const GpuError& e) {
-      return e.what();
-    }
+    std::string error;
+    std::unique_ptr<GpuScanner> fresh =
+        open_within(m_options.reopen, index, m_options.reopen_limit, error);
+    if (!fresh) return error;
     m_scanners[index] = std::move(fresh);  // the old one (when not abandoned) is closed here
   }
   if (!m_scanners[index]) return "its feeder is wedged in the driver and it cannot be reopened";

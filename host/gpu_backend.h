@@ -38,6 +38,9 @@ struct GpuBackendOptions {
   // Opens device `index` (of the backend's) again, for a restart; throws GpuError. Without it a
   // restart reuses the scanner, unless its feeder had to be abandoned.
   std::function<std::unique_ptr<kernels::gpu::GpuScanner>(std::size_t index)> reopen;
+  // A reopen still running after this is given up on (a driver that hangs in it): the restart
+  // fails, and the opening thread is left to finish, or not, on its own.
+  std::chrono::nanoseconds reopen_limit = std::chrono::seconds(10);
 };
 
 class GpuBackend final : public Backend {

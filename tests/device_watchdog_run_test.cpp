@@ -97,6 +97,7 @@ struct Rig {
       v.push_back(std::move(first));
       host::GpuBackendOptions o;
       o.launch_target = 2ms;
+      o.reopen_limit = 1s;
       o.reopen = [this, reopen](std::size_t) {
         ++reopens;
         return reopen();
@@ -256,6 +257,28 @@ TEST(DeviceWatchdog, ADriverErrorIsRestartedAndAFailedReopenRetriedUntilDead) {
       << text;
   EXPECT_EQ(count(text, "[gpu#0] RESTARTING (3 of 3): it could not be restarted"), 1u) << text;
   EXPECT_EQ(count(text, "[gpu#0] DEAD: it could not be restarted after 3 restarts"), 1u) << text;
+}
+
+TEST(DeviceWatchdog, AReopenThatHangsIsGivenUpOnAndNeverHoldsUpTheStop) {
+  auto gate = std::make_shared<test::Gate>();
+  Rig rig(
+      gate, std::make_unique<TroubledScanner>(gate, 3, true),
+      [gate]() -> std::unique_ptr<GpuScanner> {
+        gate->wait();  // the driver hangs in its open call
+        return std::make_unique<TroubledScanner>(gate, 0);
+      },
+      quick_watchdog(1));
+  ASSERT_TRUE(rig.wait_until([&] { return rig.device(1).state.load() == DeviceState::dead; }))
+      << rig.text.str();
+  EXPECT_TRUE(rig.hashes_on(0));
+  const auto stopping = std::chrono::steady_clock::now();
+  rig.scheduler.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, 5s);
+  const std::string text = rig.text.str();
+  EXPECT_EQ(count(text, "[gpu#0] RESTARTING (1 of 1): its driver reported an error"), 1u) << text;
+  EXPECT_EQ(count(text, "[gpu#0] restart failed: opening it again took more than 1 s"), 1u) << text;
+  EXPECT_EQ(count(text, "[gpu#0] DEAD: it could not be restarted after 1 restarts in a row"), 1u)
+      << text;
 }
 
 // The CPU worker that scans first hangs in its kernel until released (a wedged core); every
