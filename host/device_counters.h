@@ -57,7 +57,8 @@ struct DeviceCounters {
     batch_ns.store(avg == 0 ? took_ns : avg + (took_ns - avg) / 8, std::memory_order_relaxed);
     busy_since_ns.store(now_ns, std::memory_order_relaxed);
   }
-  // For the device's own thread: it has work now (no-op while already busy), or it idles.
+  // For the device's thread (and its backend, just before the thread starts): it has work now
+  // (no-op while already busy), or it idles.
   void busy(std::int64_t now_ns) {
     if (busy_since_ns.load(std::memory_order_relaxed) == 0)
       busy_since_ns.store(now_ns, std::memory_order_relaxed);
