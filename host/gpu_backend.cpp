@@ -2,15 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <condition_variable>
-#include <cstdio>
-#include <mutex>
 #include <stdexcept>
 #include <system_error>
-#include <thread>
 
 #include "core/job_work.h"
 #include "host/batch_sizer.h"
+#include "host/gpu_reopen.h"
 
 namespace hashrig::host {
 namespace {
@@ -53,18 +50,6 @@ struct InFlight {
   std::uint32_t first = 0, count = 0;
 };
 
-// Thrown inside a feeder whose thread was abandoned: it unwinds touching nothing shared.
-struct Abandoned {};
-
-// A scanner whose feeder was abandoned inside it: its thread may wake in it any time, so it lives
-// as long as the process (reachable from here, so leak checkers do not count it).
-void keep_forever(std::unique_ptr<GpuScanner> scanner) {
-  static std::mutex mutex;
-  static auto* kept = new std::vector<std::unique_ptr<GpuScanner>>;
-  std::lock_guard lock(mutex);
-  kept->push_back(std::move(scanner));
-}
-
 std::shared_ptr<const GpuWork> build_work(const core::Job& job, const NoncePiece& piece,
                                           const std::vector<std::uint32_t>& versions) {
   const core::Hash256 root =
@@ -76,50 +61,8 @@ std::shared_ptr<const GpuWork> build_work(const core::Job& job, const NoncePiece
   return std::make_shared<const GpuWork>(kernels::gpu::make_work(headers, job.share_target));
 }
 
-// Calls `open(index)` on a thread of its own and waits up to `limit` for it. Returns the scanner,
-// or nullptr with `error` set (the driver's error, or that it took too long: the thread is then
-// left to finish on its own, and what it opens, if ever, is closed there).
-std::unique_ptr<GpuScanner> open_within(
-    const std::function<std::unique_ptr<GpuScanner>(std::size_t)>& open, std::size_t index,
-    std::chrono::nanoseconds limit, std::string& error) {
-  struct Opening {
-    std::mutex mutex;
-    std::condition_variable done_cv;
-    bool done = false;
-    std::unique_ptr<GpuScanner> scanner;
-    std::string error;
-  };
-  auto opening = std::make_shared<Opening>();
-  try {
-    std::thread([opening, open, index] {
-      std::unique_ptr<GpuScanner> scanner;
-      std::string why;
-      try {
-        scanner = open(index);
-      } catch (const std::exception& e) {
-        why = e.what();
-      }
-      std::lock_guard lock(opening->mutex);
-      opening->scanner = std::move(scanner);
-      opening->error = std::move(why);
-      opening->done = true;
-      opening->done_cv.notify_all();
-    }).detach();
-  } catch (const std::system_error& e) {
-    error = std::string("no thread to open it again: ") + e.what();
-    return nullptr;
-  }
-  std::unique_lock lock(opening->mutex);
-  if (!opening->done_cv.wait_for(lock, limit, [&] { return opening->done; })) {
-    char text[64];
-    std::snprintf(text, sizeof text, "opening it again took more than %.3g s",
-                  std::chrono::duration<double>(limit).count());
-    error = text;
-    return nullptr;
-  }
-  error = opening->error;
-  return std::move(opening->scanner);
-}
+// Thrown inside a feeder whose thread was abandoned: it unwinds touching nothing shared.
+struct Abandoned {};
 
 }  // namespace
 
