@@ -132,11 +132,11 @@ void CpuBackend::stop_worker(std::size_t index, std::chrono::nanoseconds grace) 
                        "ever wakes)");
   }
   t.reset();
+  m_ctx->counters.at(index)->idle();
 }
 
 std::string CpuBackend::restart_device(std::size_t index, std::chrono::nanoseconds grace) {
   stop_worker(index, grace);
-  m_ctx->counters.at(index)->idle();
   m_ctx->counters.at(index)->broken.store(false);
   try {
     m_threads[index] = start_worker(index);
@@ -149,7 +149,6 @@ std::string CpuBackend::restart_device(std::size_t index, std::chrono::nanosecon
 
 void CpuBackend::retire_device(std::size_t index, std::chrono::nanoseconds grace) {
   stop_worker(index, grace);
-  m_ctx->counters.at(index)->idle();
 }
 
 void CpuBackend::run_worker(std::stop_token stop, const std::atomic<bool>& abandoned,

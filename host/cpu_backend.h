@@ -42,6 +42,7 @@ class CpuBackend final : public Backend {
  private:
   std::unique_ptr<DeviceThread> start_worker(std::size_t index);
   void run_worker(std::stop_token stop, const std::atomic<bool>& abandoned, std::size_t index);
+  // Stops the worker (abandoning it after `grace`) and marks it idle, as GpuBackend::stop_feeder.
   void stop_worker(std::size_t index, std::chrono::nanoseconds grace);
 
   std::string m_kernel_name;
