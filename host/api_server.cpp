@@ -36,19 +36,6 @@ std::string endpoint_text(const tcp::endpoint& e) {
   return (e.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(e.port());
 }
 
-// The response to a request the parser refused.
-ApiResponse parse_failure(const boost::system::error_code& ec) {
-  if (ec == http::error::header_limit) {
-    return error_response(431, "request headers larger than " +
-                                   std::to_string(ApiLimits::kMaxHeaderBytes) + " bytes");
-  }
-  if (ec == http::error::body_limit) {
-    return error_response(
-        413, "request body larger than " + std::to_string(ApiLimits::kMaxBodyBytes) + " bytes");
-  }
-  return error_response(400, "malformed HTTP request: " + ec.message());
-}
-
 }  // namespace
 
 ApiListen parse_api_listen(const std::string& text) {
@@ -125,58 +112,24 @@ struct ApiServer::Impl {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer(ApiLimits::kMaxHeaderBytes + ApiLimits::kMaxBodyBytes);
     for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(std::uint32_t(ApiLimits::kMaxHeaderBytes));
-      parser.body_limit(ApiLimits::kMaxBodyBytes);
+      ApiRequestParser parser;
+      limit_parser(parser);
       stream.expires_after(ApiLimits::kIdleTimeout);
       co_await http::async_read(stream, buffer, parser,
                                 asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-          ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-          ec == http::error::partial_message) {
-        break;  // the peer went away, or said nothing in time: nobody to answer
-      }
-      ApiResponse answer;
-      bool keep_alive = false;
-      unsigned version = 11;
-      std::string what = "request";
-      if (ec) {
-        answer = parse_failure(ec);
-      } else {
-        const http::request<http::string_body>& req = parser.get();
-        version = req.version();
-        what = std::string(req.method_string()) + " " + std::string(req.target());
-        const auto fields = std::distance(req.begin(), req.end());
-        if (fields > std::ptrdiff_t(ApiLimits::kMaxHeaderFields)) {
-          answer = error_response(
-              431, "more than " + std::to_string(ApiLimits::kMaxHeaderFields) + " header fields");
-        } else {
-          ApiRequest request{std::string(req.method_string()), std::string(req.target()),
-                             std::nullopt, req.body()};
-          if (const auto it = req.find(http::field::authorization); it != req.end())
-            request.authorization = std::string(it->value());
-          answer = router.handle(request);
-          keep_alive = req.keep_alive();
-        }
-      }
-      const std::string line = what + " from " + peer + ": " + std::to_string(answer.status);
-      if (what.rfind("POST ", 0) == 0) {  // the controls: always worth a line
+      if (peer_gone(ec)) break;  // nobody to answer
+      ApiExchange exchange = answer_request(router, parser, ec);
+      const std::string line =
+          exchange.what + " from " + peer + ": " + std::to_string(exchange.response.result_int());
+      if (exchange.what.rfind("POST ", 0) == 0) {  // the controls: always worth a line
         log.info(kTag, line);
       } else {  // reads and refusals: only when asked for (a scraper must not flood the log)
         log.debug(kTag, line);
       }
-      http::response<http::string_body> out{http::status(answer.status), version};
-      out.set(http::field::server, "hashrig");
-      out.set(http::field::content_type, answer.content_type);
-      out.set(http::field::cache_control, "no-store");
-      for (const auto& [name, value] : answer.headers)
-        out.set(name, value);
-      out.body() = std::move(answer.body);
-      out.keep_alive(keep_alive);
-      out.prepare_payload();
       stream.expires_after(ApiLimits::kIdleTimeout);
-      co_await http::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || !keep_alive) break;
+      co_await http::async_write(stream, exchange.response,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || !exchange.keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.socket().close(ec);

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "host/api_exchange.h"
 #include "host/api_router.h"
 #include "host/log.h"
 
@@ -29,14 +30,6 @@ ApiListen parse_api_listen(const std::string& text);
 // Whether `host` names a loopback address (127.0.0.0/8, ::1, "localhost"). Throws
 // std::invalid_argument when it is no IP address.
 bool is_loopback_host(const std::string& host);
-
-struct ApiLimits {
-  static constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
-  static constexpr std::size_t kMaxHeaderFields = 64;
-  static constexpr std::size_t kMaxBodyBytes = 64 * 1024;
-  static constexpr std::size_t kMaxConnections = 32;
-  static constexpr std::chrono::seconds kIdleTimeout{10};  // to read a request or write an answer
-};
 
 class ApiServer {
  public:

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <initializer_list>
+#include <iterator>
 
 #include "host/usage_error.h"
 
@@ -171,11 +172,16 @@ void read_section(const Section& section, const json& object, const std::string&
 }  // namespace
 
 json read_config_file(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError("config " + path + ": cannot open it");
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return parse_config_text(text, path);
+}
+
+json parse_config_text(std::string_view text, const std::string& path) {
   json root;
   try {
-    root = json::parse(in);
+    root = json::parse(text);
   } catch (const json::exception& e) {  // says where: line and column
     throw UsageError("config " + path + ": not valid JSON: " + e.what());
   }

@@ -38,6 +38,8 @@ namespace hashrig::host {
 // Reads and parses the file. Throws UsageError ("config FILE: ...") when it cannot be read, is
 // not JSON or not an object.
 nlohmann::json read_config_file(const std::string& path);
+// The same for the file's text; `path` only names it in errors.
+nlohmann::json parse_config_text(std::string_view text, const std::string& path);
 
 // What the file says, as command-line options.
 struct ConfigOptions {

@@ -73,7 +73,6 @@ class BlockSubmitter {
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
   std::deque<Entry> m_queue;
-  bool m_busy = false;  // a block is being submitted (it is still at the queue's front)
   bool m_stopping = false;
   std::thread m_thread;
 };
