@@ -8,6 +8,9 @@ namespace {
 
 constexpr std::string_view kPrefix = "/api/v1/";
 constexpr std::string_view kBearer = "Bearer ";
+// What a request sends (its path, a pool name) is echoed in errors and need not be UTF-8: JSON
+// text gets U+FFFD in place of each bad byte rather than an exception and no answer.
+constexpr auto kReplaceBadUtf8 = nlohmann::ordered_json::error_handler_t::replace;
 
 // Equal strings compare in a time that depends only on their lengths, so a wrong token reveals
 // nothing of the right one but its length.
@@ -21,7 +24,7 @@ bool same_secret(std::string_view a, std::string_view b) {
 
 ApiResponse json_response(const nlohmann::ordered_json& body) {
   ApiResponse r;
-  r.body = body.dump(2) + "\n";
+  r.body = body.dump(2, ' ', false, kReplaceBadUtf8) + "\n";
   return r;
 }
 
@@ -73,7 +76,7 @@ std::string pool_of_body(const std::string& body) {
 ApiResponse error_response(int status, const std::string& message) {
   ApiResponse r;
   r.status = status;
-  r.body = nlohmann::ordered_json{{"error", message}}.dump() + "\n";
+  r.body = nlohmann::ordered_json{{"error", message}}.dump(-1, ' ', false, kReplaceBadUtf8) + "\n";
   return r;
 }
 

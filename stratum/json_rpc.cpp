@@ -8,7 +8,7 @@ Message parse_message(std::string_view line) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or a number out of range (406)
     throw core::ParseError(std::string("not JSON (") + e.what() + ")");
   }
   if (!j.is_object()) throw core::ParseError("not a JSON object");

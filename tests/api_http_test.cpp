@@ -219,6 +219,15 @@ TEST(ApiHttp, MalformedAndOversizedRequestsAreRefusedAndTheServerGoesOn) {
                            std::string(100000, 'a'));
   EXPECT_EQ(status_of(raw), 413) << raw;
 
+  // A path that is not UTF-8 is echoed in the error with U+FFFD for each bad byte (found by the
+  // api_request fuzz target: the JSON writer threw, and the client got no answer at all).
+  raw = test::http_raw(port, "GET /api/v1/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(status_of(raw), 404) << raw;
+  const std::size_t body = raw.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos) << raw;
+  EXPECT_EQ(nlohmann::json::parse(raw.substr(body + 4)).at("error"),
+            "no such path: /api/v1/\xef\xbf\xbd\xef\xbf\xbd");
+
   // Still serving, and still mining (the counters are sampled once a second).
   std::uint64_t hashes = 0;
   for (int i = 0; i < 50 && hashes == 0; ++i) {

@@ -41,6 +41,9 @@ inline std::vector<Malformed> malformed_messages() {
   return {
       {"not_json", "{\"id\": 1, \"result\": tru", "not JSON"},
       {"binary_garbage", std::string("\x01\x02\xff\xfe", 4), "not JSON"},
+      // Found by the stratum_message fuzz target: nlohmann reports it as out_of_range, not as
+      // a parse_error.
+      {"number_overflow", R"({"id":1e400,"result":true,"error":null})", "not JSON"},
       {"json_array", "[1,2,3]", "not a JSON object"},
       {"json_number", "42", "not a JSON object"},
       {"no_method_no_result", "{\"id\":1}", "neither a method nor a result"},
