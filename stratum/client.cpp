@@ -170,6 +170,7 @@ asio::awaitable<void> Client::run_pool(std::size_t i) {
     co.connect_timeout = m_options.connect_timeout;
     co.write_timeout = m_options.write_timeout;
     co.job_timeout = m_options.job_timeout;
+    co.submit_timeout = m_options.submit_timeout;
     SessionConfig sc = m_options.session;
     sc.source_id = m_names[i];
     sc.user = m_options.pools[i].entry.user;

@@ -50,6 +50,7 @@ struct ClientOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
   std::chrono::milliseconds job_timeout{120000};
+  std::chrono::milliseconds submit_timeout{30000};  // a share unanswered this long: session dead
   std::chrono::milliseconds backoff_initial{1000};
   std::chrono::milliseconds backoff_max{60000};
   // Sessions are numbered base + 1, base + 2, ... (Job::source_session): a source that replaces

@@ -13,6 +13,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <sstream>
+
 #include "core/error.h"
 
 namespace hashrig::stratum {
@@ -39,8 +41,11 @@ bool is_ip_address(const std::string& host) {
   return !ec;
 }
 
+// "120 s", "0.5 s".
 std::string seconds_text(std::chrono::milliseconds ms) {
-  return std::to_string(double(ms.count()) / 1000) + " s";
+  std::ostringstream out;
+  out << double(ms.count()) / 1000 << " s";
+  return out.str();
 }
 
 }  // namespace
@@ -213,6 +218,9 @@ asio::awaitable<void> Connection::watchdog() {
       close(m_deadline_what == "connecting"
                 ? "connecting took longer than " + seconds_text(m_options.connect_timeout)
                 : "no job from the pool for " + seconds_text(m_options.job_timeout));
+    } else if (const auto oldest = m_session ? m_session->oldest_unanswered_submit() : std::nullopt;
+               oldest && now - *oldest > m_options.submit_timeout) {
+      close("no answer to a share for " + seconds_text(m_options.submit_timeout));
     }
   }
 }

@@ -32,6 +32,8 @@ struct ConnectionOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
   std::chrono::milliseconds job_timeout{120000};  // no job for this long: the session is dead
+  // A share unanswered this long: the session is dead (its unanswered shares count stale).
+  std::chrono::milliseconds submit_timeout{30000};
 };
 
 // What the connection reports, on the io thread.

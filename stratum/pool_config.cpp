@@ -119,7 +119,7 @@ void apply_pool_strategy(const nlohmann::json& section, ClientOptions& o) {
   const std::string path = "pool_strategy";
   only_keys(section, path,
             {"mode", "failed_connects_before_switch", "switch_back_after_s", "quota_period_s",
-             "job_timeout_s", "connect_timeout_s", "backoff_max_s"});
+             "job_timeout_s", "submit_timeout_s", "connect_timeout_s", "backoff_max_s"});
   if (section.contains("mode")) {
     const std::string mode = text(section["mode"], path + ".mode");
     if (mode != "failover" && mode != "load-balance") {
@@ -144,6 +144,9 @@ void apply_pool_strategy(const nlohmann::json& section, ClientOptions& o) {
   }
   if (section.contains("job_timeout_s")) {
     o.job_timeout = seconds(section["job_timeout_s"], path + ".job_timeout_s", 86400);
+  }
+  if (section.contains("submit_timeout_s")) {
+    o.submit_timeout = seconds(section["submit_timeout_s"], path + ".submit_timeout_s", 3600);
   }
   if (section.contains("connect_timeout_s")) {
     o.connect_timeout = seconds(section["connect_timeout_s"], path + ".connect_timeout_s", 600);

@@ -10,7 +10,7 @@
 //                         "insecure": false } }, ... ],
 //   "pool_strategy": { "mode": "failover" | "load-balance", "failed_connects_before_switch": 3,
 //                      "switch_back_after_s": 60, "quota_period_s": 60, "job_timeout_s": 120,
-//                      "connect_timeout_s": 10, "backoff_max_s": 60 }
+//                      "submit_timeout_s": 30, "connect_timeout_s": 10, "backoff_max_s": 60 }
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>

@@ -103,6 +103,14 @@ std::size_t Session::pending_submits() const {
   return n;
 }
 
+std::optional<Clock::time_point> Session::oldest_unanswered_submit() const {
+  std::optional<Clock::time_point> oldest;
+  for (const auto& [id, p] : m_pending) {
+    if (p.what == Request::submit && (!oldest || p.sent < *oldest)) oldest = p.sent;
+  }
+  return oldest;
+}
+
 void Session::abandon(std::string_view why) {
   for (auto it = m_pending.begin(); it != m_pending.end();) {
     if (it->second.what == Request::submit) {

@@ -104,6 +104,8 @@ class Session {
   std::uint32_t version_mask() const { return m_params.version_mask; }
   double difficulty() const { return m_params.difficulty; }
   std::size_t pending_submits() const;
+  // When the oldest share still waiting for its answer was sent; nullopt when none waits.
+  std::optional<Clock::time_point> oldest_unanswered_submit() const;
   // The connection ended: every share still waiting for an answer is reported stale, so each
   // share sent gets exactly one outcome.
   void abandon(std::string_view why);

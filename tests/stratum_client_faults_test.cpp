@@ -98,5 +98,24 @@ TEST(StratumClientFaults, SharesAPoolNeverAnswersAreCountedStaleNotLost) {
   EXPECT_NE(rig.log_text().find("unanswered"), std::string::npos) << rig.log_text();
 }
 
+TEST(StratumClientFaults, APoolThatAnswersNoShareForTheSubmitTimeoutIsDroppedAndComesBack) {
+  testpool::TestPoolOptions silent = test::easy_pool();
+  silent.never_answer_submits = true;
+  TestPool pool(silent);
+  const std::uint16_t port = pool.start();
+  stratum::ClientOptions o = test::one_pool(port);
+  o.submit_timeout = 1s;
+  test::Rig rig(o);
+  ASSERT_TRUE(pool.wait_for([](const PoolStats& s) { return s.connections >= 3; }, 60s))
+      << rig.log_text();
+  EXPECT_NE(rig.log_text().find("no answer to a share for 1 s"), std::string::npos)
+      << rig.log_text();
+  // The shares of each dropped session were counted stale when it was dropped, not at the end.
+  EXPECT_GE(rig.stats().stale, 1u);
+  rig.stop();
+  EXPECT_EQ(rig.stats().accepted, 0u);
+  EXPECT_GE(rig.stats().stale, pool.stats().submits.size());  // every share sent has an outcome
+}
+
 }  // namespace
 }  // namespace hashrig

@@ -79,6 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       session->receive(line, now);
     } catch (const std::invalid_argument&) {  // core::ParseError: the connection is dropped
       session->abandon("connection dropped");
+      FUZZ_CHECK(!session->oldest_unanswered_submit() && session->pending_submits() == 0);
       const std::optional<std::string> resume = session->session_id();
       events.newest.reset();
       ++events.session_number;
