@@ -71,6 +71,11 @@ void add_node(CLI::App& app, MineArgs& a) {
                "ask the node for its best block this often, besides longpoll (default 250; 0: off)")
       ->type_name("MS")
       ->group(group);
+  add_optional(&app, "--node-timeout", a.node_timeout,
+               "give up on a call to the node after S seconds and retry it (default 10 for "
+               "templates, 30 for submitblock)")
+      ->type_name("S")
+      ->group(group);
   add_optional(&app, "--node-zmq", a.node_zmq,
                "the node's zmqpubhashblock endpoint: a new block is seen at once")
       ->type_name("tcp://HOST:PORT")

@@ -110,8 +110,9 @@ struct MineArgs {
   std::vector<std::string> signal;  // deployments to signal (vbavailable names)
   std::optional<std::string> max_blocks;
   std::optional<std::string> tip_poll_ms;
-  std::optional<std::string> node_zmq;  // the node's zmqpubhashblock endpoint
-  std::optional<std::string> journal;   // the block journal; also read by `blocks`
+  std::optional<std::string> node_timeout;  // seconds per call to the node
+  std::optional<std::string> node_zmq;      // the node's zmqpubhashblock endpoint
+  std::optional<std::string> journal;       // the block journal; also read by `blocks`
 };
 int run_mine(const MineArgs& args, CliContext& ctx);
 // Checks `args` as run_mine would before opening any device (the job source, its options, the

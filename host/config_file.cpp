@@ -67,6 +67,7 @@ const Section kSections[] = {
       {"signal", "--signal", Kind::repeated},
       {"max_blocks", "--max-blocks", Kind::integer},
       {"tip_poll_ms", "--tip-poll-ms", Kind::integer},
+      {"timeout_s", "--node-timeout", Kind::integer},
       {"zmq", "--node-zmq", Kind::text},
       {"journal", "--journal", Kind::text}}},
     {"api",

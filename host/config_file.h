@@ -14,7 +14,8 @@
 //     "pools": [...], "pool_strategy": {...},        (stratum/pool_config.h validates these)
 //     "node":   {"url": "http://127.0.0.1:8332", "cookie": "FILE" | "user": U, "pass": P,
 //                "payout": "ADDRESS", "coinbase_tag": "/rig1/", "signal": ["name"],
-//                "max_blocks": 1, "tip_poll_ms": 250, "zmq": "tcp://127.0.0.1:28332",
+//                "max_blocks": 1, "tip_poll_ms": 250, "timeout_s": 10,
+//                "zmq": "tcp://127.0.0.1:28332",
 //                "journal": "FILE"},
 //     "api":    {"listen": "127.0.0.1:4028", "token_file": "FILE" | "token": "..."}
 //   }

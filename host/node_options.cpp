@@ -14,6 +14,7 @@ const char* first_node_only_option(const MineArgs& a) {
   if (!a.signal.empty()) return "--signal";
   if (a.max_blocks) return "--max-blocks";
   if (a.tip_poll_ms) return "--tip-poll-ms";
+  if (a.node_timeout) return "--node-timeout";
   if (a.node_zmq) return "--node-zmq";
   return nullptr;
 }
@@ -52,6 +53,12 @@ NodeSourceOptions node_options(const MineArgs& a) {
   if (a.tip_poll_ms) {
     o.feed.tip_poll = std::chrono::milliseconds(parse_argument(
         "--tip-poll-ms", [&] { return parse_unsigned(*a.tip_poll_ms, 0, 600'000); }));
+  }
+  if (a.node_timeout) {
+    const std::chrono::seconds timeout(
+        parse_argument("--node-timeout", [&] { return parse_unsigned(*a.node_timeout, 1, 600); }));
+    o.feed.request_deadline = timeout;
+    o.submitter.deadline = timeout;
   }
   if (a.node_zmq) {
     if (!a.node_zmq->starts_with("tcp://") && !a.node_zmq->starts_with("ipc://"))

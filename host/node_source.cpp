@@ -98,10 +98,15 @@ bool NodeSource::start(const std::function<bool(std::chrono::milliseconds)>& wai
 
   try {
     m_journal = std::make_unique<node::BlockJournal>(m_options.journal);
+    m_log.info(kTag, "block journal " + m_journal->file().string());
   } catch (const node::JournalError& e) {
-    throw std::runtime_error(e.what());
+    // Mining goes on: a block found is still submitted, from memory, and retried until the node
+    // answers; only a restart before that answer would lose it.
+    m_log.error(kTag, std::string(e.what()) +
+                          "; mining WITHOUT a block journal: blocks found are submitted from "
+                          "memory only and do not survive a restart (fix --journal or its "
+                          "directory's permissions)");
   }
-  m_log.info(kTag, "block journal " + m_journal->file().string());
 
   const auto log = [this](bool warning, const std::string& text) {
     if (warning)
@@ -115,7 +120,7 @@ bool NodeSource::start(const std::function<bool(std::chrono::milliseconds)>& wai
   };
   submitter_events.log = log;
   m_submitter = std::make_unique<node::BlockSubmitter>(
-      *m_journal, std::make_unique<node::RpcClient>(m_options.endpoint, m_options.credentials),
+      m_journal.get(), std::make_unique<node::RpcClient>(m_options.endpoint, m_options.credentials),
       m_node, m_options.submitter, std::move(submitter_events));
   m_submitter->start();
   m_feed->start();
@@ -218,12 +223,18 @@ void NodeSource::submit(const Share& share) {
   }
   m_log.info(kTag, "BLOCK FOUND at height " + std::to_string(tmpl->height) + ": " + hash);
   std::int64_t id = 0;
-  try {
-    id = m_journal->record(hash, tmpl->height, hex, m_node, unix_ms());
-  } catch (const node::JournalError& e) {
+  std::string not_journaled = m_journal ? "" : "no block journal";
+  if (m_journal) {
+    try {
+      id = m_journal->record(hash, tmpl->height, hex, m_node, unix_ms());
+    } catch (const node::JournalError& e) {
+      not_journaled = e.what();
+    }
+  }
+  if (!not_journaled.empty()) {
     // Not durable: submitted from memory all the same, and the whole block goes to the log so
     // it can be submitted by hand if hashrig stops before the node answers.
-    m_log.error(kTag, std::string(e.what()) + "; block " + hash +
+    m_log.error(kTag, not_journaled + "; block " + hash +
                           " is NOT journaled, submitting it from memory: " + hex);
     node::JournalBlock block;
     block.hash = hash;

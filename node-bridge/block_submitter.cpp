@@ -28,7 +28,7 @@ std::string describe_answer(const nlohmann::json& answer) {
   return answer.dump();
 }
 
-BlockSubmitter::BlockSubmitter(BlockJournal& journal, std::unique_ptr<RpcClient> rpc,
+BlockSubmitter::BlockSubmitter(BlockJournal* journal, std::unique_ptr<RpcClient> rpc,
                                std::string node, SubmitterOptions options, SubmitterEvents events)
     : m_journal(journal),
       m_rpc(std::move(rpc)),
@@ -41,7 +41,8 @@ BlockSubmitter::~BlockSubmitter() {
 }
 
 void BlockSubmitter::start() {
-  const std::vector<JournalBlock> pending = m_journal.pending(m_node);
+  const std::vector<JournalBlock> pending =
+      m_journal ? m_journal->pending(m_node) : std::vector<JournalBlock>();
   {
     std::lock_guard lock(m_mutex);
     for (const JournalBlock& b : pending)
@@ -79,7 +80,7 @@ void BlockSubmitter::note_failure(const Entry& entry, const std::string& failure
     return;
   }
   try {
-    m_journal.record_failed_attempt(entry.id, now_ms(), failure);
+    m_journal->record_failed_attempt(entry.id, now_ms(), failure);
   } catch (const JournalError& e) {
     if (m_events.log) m_events.log(true, e.what());
   }
@@ -88,7 +89,7 @@ void BlockSubmitter::note_failure(const Entry& entry, const std::string& failure
 void BlockSubmitter::note_answer(const Entry& entry, const std::string& answer) {
   if (entry.unjournaled) return;
   try {
-    m_journal.record_answer(entry.id, now_ms(), answer);
+    m_journal->record_answer(entry.id, now_ms(), answer);
   } catch (const JournalError& e) {
     if (m_events.log) m_events.log(true, std::string(e.what()) + "; the answer was " + answer);
   }
@@ -105,14 +106,20 @@ std::size_t BlockSubmitter::stop(std::chrono::milliseconds flush) {
   m_wake.wait_for(lock, flush, [&] { return m_queue.empty(); });
   m_stopping = true;
   const std::size_t left = m_queue.size();
+  const auto unjournaled = std::count_if(m_queue.begin(), m_queue.end(),
+                                         [](const Entry& e) { return e.unjournaled != nullptr; });
   lock.unlock();
   m_rpc->cancel();
   m_wake.notify_all();
   m_thread.join();
-  if (left > 0 && m_events.log)
-    m_events.log(true, std::to_string(left) +
+  if (left > std::size_t(unjournaled) && m_events.log && m_journal)
+    m_events.log(true, std::to_string(left - std::size_t(unjournaled)) +
                            " block(s) not answered yet: they stay in the journal " +
-                           m_journal.file().string() + " and are submitted at the next start");
+                           m_journal->file().string() + " and are submitted at the next start");
+  if (unjournaled > 0 && m_events.log)
+    m_events.log(true, std::to_string(unjournaled) +
+                           " block(s) not journaled and not answered yet are given up: each one's "
+                           "hex is in the log (BLOCK ... NOT journaled) for a submitblock by hand");
   return left;
 }
 
@@ -141,7 +148,7 @@ void BlockSubmitter::run() {
       block = *entry.unjournaled;
     } else {
       try {
-        block = m_journal.find(entry.id);
+        block = m_journal->find(entry.id);
       } catch (const JournalError& e) {
         const auto delay = backoff.next();
         if (m_events.log)

@@ -40,7 +40,8 @@ std::string describe_answer(const nlohmann::json& answer);
 
 class BlockSubmitter {
  public:
-  BlockSubmitter(BlockJournal& journal, std::unique_ptr<RpcClient> rpc, std::string node,
+  // `journal`: null when it could not be opened; every block is then submitted from memory.
+  BlockSubmitter(BlockJournal* journal, std::unique_ptr<RpcClient> rpc, std::string node,
                  SubmitterOptions options, SubmitterEvents events);
   ~BlockSubmitter();  // stop(0)
 
@@ -64,7 +65,7 @@ class BlockSubmitter {
   void note_failure(const Entry& entry, const std::string& failure);
   void note_answer(const Entry& entry, const std::string& answer);
 
-  BlockJournal& m_journal;
+  BlockJournal* m_journal;  // null: none could be opened
   std::unique_ptr<RpcClient> m_rpc;
   std::string m_node;
   SubmitterOptions m_options;

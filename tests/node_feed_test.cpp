@@ -274,7 +274,7 @@ TEST_F(NodeSubmitterTest, ABlockFoundWhileTheNodeIsDownLandsWhenItIsBack) {
     std::lock_guard lock(mutex);
     answers.push_back(a);
   };
-  BlockSubmitter submitter(journal,
+  BlockSubmitter submitter(&journal,
                            std::make_unique<RpcClient>(NodeEndpoint{"127.0.0.1", port, "/"},
                                                        RpcCredentials{"", "", node.cookie_path()}),
                            "n", quick_submitter(), events);
@@ -304,7 +304,7 @@ TEST_F(NodeSubmitterTest, ANewSubmitterTakesOverWhatTheLastOneLeftPending) {
   node.fail_http(1000, "submitblock");
   const auto [user, password] = node.credentials();
   {
-    BlockSubmitter first(journal,
+    BlockSubmitter first(&journal,
                          std::make_unique<RpcClient>(NodeEndpoint{"127.0.0.1", port, "/"},
                                                      RpcCredentials{user, password, {}}),
                          "127.0.0.1", quick_submitter(), {});
@@ -316,7 +316,7 @@ TEST_F(NodeSubmitterTest, ANewSubmitterTakesOverWhatTheLastOneLeftPending) {
   }
   ASSERT_TRUE(journal.find(id)->pending());
   node.clear_faults();
-  BlockSubmitter second(journal,
+  BlockSubmitter second(&journal,
                         std::make_unique<RpcClient>(NodeEndpoint{"127.0.0.1", port, "/"},
                                                     RpcCredentials{user, password, {}}),
                         "127.0.0.1", quick_submitter(), {});
@@ -343,7 +343,7 @@ TEST_F(NodeSubmitterTest, ABlockTheJournalCouldNotTakeIsStillSubmittedFromMemory
     if (a.is_null()) attempts.push_back(b.attempts);
   };
   const auto [user, password] = node.credentials();
-  BlockSubmitter submitter(journal,
+  BlockSubmitter submitter(&journal,
                            std::make_unique<RpcClient>(NodeEndpoint{"127.0.0.1", port, "/"},
                                                        RpcCredentials{user, password, {}}),
                            "n", quick_submitter(), events);
@@ -367,7 +367,7 @@ TEST_F(NodeSubmitterTest, EveryAnswerIsFinalAndKeptAsGiven) {
   const auto undecodable = journal.record("d", 1, "00", "n", 4);
   node.answer_submitblock(1, "rejected: something");
   const auto [user, password] = node.credentials();
-  BlockSubmitter submitter(journal,
+  BlockSubmitter submitter(&journal,
                            std::make_unique<RpcClient>(NodeEndpoint{"127.0.0.1", port, "/"},
                                                        RpcCredentials{user, password, {}}),
                            "n", quick_submitter(), {});
