@@ -40,6 +40,8 @@ const char* fault_name(FaultKind kind) {
       return "fail-http";
     case FaultKind::garbage:
       return "garbage";
+    case FaultKind::truncate:
+      return "truncate";
     case FaultKind::answer:
       return "answer";
   }

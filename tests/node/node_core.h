@@ -42,9 +42,10 @@ struct RpcError {
   std::string message;
 };
 
-enum class FaultKind { close, hang, fail_http, garbage, answer };
-inline constexpr int kFaultKinds = 5;
-const char* fault_name(FaultKind kind);  // "close", "hang", "fail-http", "garbage", "answer"
+enum class FaultKind { close, hang, fail_http, garbage, truncate, answer };
+inline constexpr int kFaultKinds = 6;
+// "close", "hang", "fail-http", "garbage", "truncate", "answer"
+const char* fault_name(FaultKind kind);
 
 struct FaultOrder {
   std::uint64_t remaining = 0;

@@ -167,6 +167,10 @@ asio::awaitable<void> NodeCore::serve(std::uint64_t id, std::shared_ptr<tcp::soc
         response.result(http::status(reply.status));
         response.set(http::field::content_type, "application/json");
         response.body() = reply.body.dump() + "\n";
+        if (fault && fault->first == FaultKind::truncate) {  // done, but the answer is cut short
+          response.body().resize(response.body().size() / 2);
+          m_recorder.log(tag + " answer truncated (fault)");
+        }
       }
     }
     if (m_delay.count() > 0) {

@@ -132,6 +132,10 @@ void TestNode::fail_http(std::uint64_t n, const std::string& method) {
   run_on_node([&](NodeCore& core) { core.order_fault(FaultKind::fail_http, {n, method, ""}); });
 }
 
+void TestNode::truncate(std::uint64_t n, const std::string& method) {
+  run_on_node([&](NodeCore& core) { core.order_fault(FaultKind::truncate, {n, method, ""}); });
+}
+
 void TestNode::garbage(std::uint64_t n, const std::string& method) {
   run_on_node([&](NodeCore& core) { core.order_fault(FaultKind::garbage, {n, method, ""}); });
 }

@@ -24,8 +24,9 @@
 // longpollid is answered at once.
 //
 // Faults are counted per request that passed authentication and are taken in this order: close,
-// hang, fail-http, garbage, answer (submitblock only). A fault restricted to a method only fires
-// on (and is only used up by) requests for that method; for a batch, the method is "batch".
+// hang, fail-http, garbage, truncate, answer (submitblock only). A fault restricted to a method
+// only fires on (and is only used up by) requests for that method; for a batch, the method is
+// "batch".
 //
 // Thread safety: every public function may be called from any thread except the node's own;
 // start() and stop() must not race each other. Control calls run on the node thread in call
@@ -141,8 +142,10 @@ class TestNode {
   nlohmann::json block_template();  // what getblocktemplate would answer now
 
   // --- faults (each counts requests that passed auth; method "" = any) ---
-  void fail_http(std::uint64_t n, const std::string& method = "");         // 500, text/html body
-  void garbage(std::uint64_t n, const std::string& method = "");           // 200, non-JSON body
+  void fail_http(std::uint64_t n, const std::string& method = "");  // 500, text/html body
+  void garbage(std::uint64_t n, const std::string& method = "");    // 200, non-JSON body
+  // Handled (a submitblock's block is taken), but the JSON answer is cut in half.
+  void truncate(std::uint64_t n, const std::string& method = "");
   void hang(std::uint64_t n, const std::string& method = "");              // read, never answer
   void close_unanswered(std::uint64_t n, const std::string& method = "");  // close, no answer
   void answer_submitblock(std::uint64_t n, const std::string& answer);     // not accepted

@@ -9,7 +9,8 @@
 // Prints "port N" (flushed) once listening. Runs until SIGTERM/SIGINT or until stdin closes
 // (unless --ignore-stdin), then prints one JSON line with the stats and exits 0. Lines on stdin
 // are commands: "tx N", "generate N", "fail-http N [METHOD]", "garbage N [METHOD]",
-// "hang N [METHOD]", "close N [METHOD]", "answer N STRING" (the rest of the line, spaces kept),
+// "truncate N [METHOD]", "hang N [METHOD]", "close N [METHOD]", "answer N STRING" (the rest of
+// the line, spaces kept),
 // "delay MS", "clear", "stats" (prints the JSON line now). Exit 2 on bad usage, 1 on a start-up
 // failure (a port in use, an unreadable datadir or chain file).
 #include <signal.h>
@@ -43,8 +44,8 @@ constexpr const char* kUsage =
     "         [--txs N] [--import-chain FILE [--import-height H]] [--seed N] [--ignore-stdin]\n"
     "A regtest JSON-RPC node for mining tests. Prints \"port N\" once listening on 127.0.0.1;\n"
     "runs until SIGTERM/SIGINT or the end of stdin, then prints a JSON summary. stdin commands:\n"
-    "tx N, generate N, fail-http N [METHOD], garbage N [METHOD], hang N [METHOD],\n"
-    "close N [METHOD], answer N STRING, delay MS, clear, stats.\n";
+    "tx N, generate N, fail-http N [METHOD], garbage N [METHOD], truncate N [METHOD],\n"
+    "hang N [METHOD], close N [METHOD], answer N STRING, delay MS, clear, stats.\n";
 
 long long number_arg(const std::string& flag, const std::string& value, long long min,
                      long long max) {
@@ -146,6 +147,8 @@ bool run_command(TestNode& node, const std::string& line) {
     node.fail_http(count, rest);
   } else if (command == "garbage") {
     node.garbage(count, rest);
+  } else if (command == "truncate") {
+    node.truncate(count, rest);
   } else if (command == "hang") {
     node.hang(count, rest);
   } else if (command == "close") {

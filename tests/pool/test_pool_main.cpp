@@ -9,14 +9,23 @@
 // every --clean-every'th of them clean (0: never). Runs until SIGTERM/SIGINT or until stdin
 // closes (unless --ignore-stdin), then prints one JSON line with the stats and exits 0.
 // Lines on stdin are commands: "job", "clean", "difficulty D", "drop", "reset",
-// "reconnect HOST PORT WAIT", "stats" (prints the JSON line now). Exit 2 on bad usage.
+// "reconnect HOST PORT WAIT", "stats" (prints the JSON line now), and these for a hostile pool:
+//   raw TEXT            TEXT to every session as it is, after \n \r \\ \xHH escapes
+//   garbage N SEED      N random bytes (newlines among them) from the seed
+//   bigline N           N bytes of 'a' and no newline
+//   trickle MS TEXT     TEXT (escapes as raw) one byte every MS ms, and meanwhile nothing else:
+//                       no periodic jobs, no answers to submits
+//   never-answer on|off check and record submits but answer none
+// Exit 2 on bad usage.
 #include <signal.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -118,14 +127,94 @@ std::string summary(const PoolStats& stats) {
                       {"authorizes", stats.authorizes},
                       {"submits", stats.submits.size()},
                       {"notifies_sent", stats.notifies_sent},
+                      {"open_sessions", stats.open_sessions},
+                      {"disconnects", stats.disconnects},
+                      {"malformed_lines", stats.malformed_lines},
                       {"rejected_by_reason", stats.rejected_by_reason},
                       {"last_user_agent", stats.last_user_agent},
                       {"last_user", stats.last_user}};
   return j.dump();
 }
 
+// A hostile pool's slow sender: one byte of `text` every `every`.
+struct Trickle {
+  std::string text;
+  std::size_t sent = 0;
+  std::chrono::milliseconds every{0};
+  std::chrono::steady_clock::time_point next;
+  bool active() const { return sent < text.size(); }
+};
+
+// TEXT with \n, \r, \\ and \xHH decoded; false when an escape is malformed.
+bool unescape(const std::string& text, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\') {
+      out += text[i];
+      continue;
+    }
+    if (++i == text.size()) return false;
+    const char c = text[i];
+    if (c == 'n') {
+      out += '\n';
+    } else if (c == 'r') {
+      out += '\r';
+    } else if (c == '\\') {
+      out += '\\';
+    } else if (c == 'x' && i + 2 < text.size() && std::isxdigit((unsigned char)text[i + 1]) &&
+               std::isxdigit((unsigned char)text[i + 2])) {
+      out += char(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The commands of a hostile pool; false when `command` is none of them or malformed.
+bool run_hostile_command(TestPool& pool, Trickle& trickle, const std::string& command,
+                         std::istringstream& in) {
+  std::string rest;
+  if (command == "raw") {
+    std::getline(in >> std::ws, rest);
+    std::string bytes;
+    if (!unescape(rest, bytes)) return false;
+    pool.send_raw(bytes);
+  } else if (command == "garbage") {
+    std::size_t n = 0;
+    unsigned seed = 0;
+    if (!(in >> n >> seed)) return false;
+    std::mt19937 random(seed);
+    std::string bytes(n, '\0');
+    for (char& c : bytes)
+      c = char(random() & 0xff);
+    pool.send_raw(bytes);
+  } else if (command == "bigline") {
+    std::size_t n = 0;
+    if (!(in >> n)) return false;
+    pool.send_raw(std::string(n, 'a'));
+  } else if (command == "trickle") {
+    long ms = 0;
+    if (!(in >> ms) || ms <= 0) return false;
+    std::getline(in >> std::ws, rest);
+    if (!unescape(rest, trickle.text)) return false;
+    trickle.sent = 0;
+    trickle.every = std::chrono::milliseconds(ms);
+    trickle.next = std::chrono::steady_clock::now();
+    pool.set_never_answer_submits(true);
+  } else if (command == "never-answer") {
+    in >> rest;
+    if (rest != "on" && rest != "off") return false;
+    pool.set_never_answer_submits(rest == "on");
+  } else {
+    return false;
+  }
+  return true;
+}
+
 // One stdin command; false when unknown.
-bool run_command(TestPool& pool, const std::string& line) {
+bool run_command(TestPool& pool, Trickle& trickle, const std::string& line) {
   std::istringstream in(line);
   std::string command;
   in >> command;
@@ -147,7 +236,7 @@ bool run_command(TestPool& pool, const std::string& line) {
   } else if (command == "stats") {
     std::cout << summary(pool.stats()) << std::endl;
   } else {
-    return false;
+    return run_hostile_command(pool, trickle, command, in);
   }
   return true;
 }
@@ -158,10 +247,20 @@ void serve(TestPool& pool, const Settings& settings, const sigset_t& signals) {
   const auto interval = std::chrono::milliseconds(settings.job_interval_ms);
   auto next_job = clock::now() + interval;
   long jobs = 0;
+  Trickle trickle;
   hashrig::test::serve_commands(
       {"hashrig-test-pool", !settings.ignore_stdin,
-       [&](const std::string& line) { return run_command(pool, line); },
+       [&](const std::string& line) { return run_command(pool, trickle, line); },
        [&] {
+         if (trickle.active()) {  // a stuck pool: one byte now and then, and nothing else
+           if (clock::now() >= trickle.next) {
+             pool.send_raw(trickle.text.substr(trickle.sent++, 1));
+             trickle.next += trickle.every;
+             if (!trickle.active()) pool.set_never_answer_submits(false);
+           }
+           next_job = clock::now() + interval;
+           return;
+         }
          if (settings.job_interval_ms > 0 && clock::now() >= next_job) {
            ++jobs;
            pool.send_job(settings.clean_every > 0 && jobs % settings.clean_every == 0);
