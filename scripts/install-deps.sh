@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
-  clang clang-format
+  clang clang-format libclang-rt-dev
   libgtest-dev libgmock-dev libxml2-dev
   libcli11-dev nlohmann-json3-dev
   libhwloc-dev libboost-dev libssl-dev openssl libsqlite3-dev libzmq3-dev
