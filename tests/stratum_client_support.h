@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "host/stratum_source.h"
+#include "log_capture.h"
 #include "pool/test_pool.h"
 #include "scheduler_test_support.h"
 
@@ -67,10 +68,10 @@ class Rig {
   }
   host::StatsSnapshot stats() { return m_scheduler.stats().snapshot(host::Stats::Clock::now()); }
   host::StratumSource& source() { return *m_source; }
-  std::string log_text() const { return m_text.str(); }
+  std::string log_text() const { return m_text.text(); }
 
  private:
-  std::ostringstream m_text;  // Logger writes from several threads under its own lock
+  LogCapture m_text;  // read while the client and the workers log
   host::Logger m_log;
   host::Scheduler m_scheduler;
   std::unique_ptr<host::StratumSource> m_source;
