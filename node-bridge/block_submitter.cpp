@@ -118,8 +118,9 @@ std::size_t BlockSubmitter::stop(std::chrono::milliseconds flush) {
                            m_journal->file().string() + " and are submitted at the next start");
   if (unjournaled > 0 && m_events.log)
     m_events.log(true, std::to_string(unjournaled) +
-                           " block(s) not journaled and not answered yet are given up: each one's "
-                           "hex is in the log (BLOCK ... NOT journaled) for a submitblock by hand");
+                           " block(s) not journaled and not answered yet are given up: each "
+                           "one's hex is in the log ('block HASH is NOT journaled, submitting it "
+                           "from memory: HEX') for a submitblock by hand");
   return left;
 }
 

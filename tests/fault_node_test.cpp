@@ -4,22 +4,27 @@
 //   - submitblock answered with a 500 HTML page, with garbage, with its JSON cut in half (the
 //     block taken all the same), not at all (it hangs), or by closing the connection;
 //   - getblocktemplate failing every one of those ways at start-up;
+//   - the node killed, a block found while it is down, the node back;
 //   - the block journal's directory read-only.
 // Each time hashrig stays up, says what happened, and every block it found reaches the node: the
-// node's own record of accepted blocks has it. (The node down while a block is pending, then
-// back: CliNodeTest.ABlockPendingWhenTheNodeIsKilledLandsFromTheJournalWhenItIsBack.)
+// node's own record of accepted blocks has it. (The node killed while a submitblock hangs:
+// CliNodeTest.ABlockPendingWhenTheNodeIsKilledLandsFromTheJournalWhenItIsBack.)
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fault_support.h"
+#include "http_client.h"
 #include "node-bridge/journal.h"
 
 namespace hashrig {
@@ -71,7 +76,8 @@ class FaultNode : public ::testing::Test {
 
   // Runs hashrig on the node until `max_blocks` are accepted; `prefix` goes before the program
   // (setpriv, to drop root's right to write anywhere).
-  void spawn(const fs::path& journal, int max_blocks, std::vector<std::string> prefix = {}) {
+  void spawn(const fs::path& journal, int max_blocks, std::vector<std::string> prefix = {},
+             const std::vector<std::string>& extra = {}) {
     std::vector<std::string> args = {"--node",
                                      "http://127.0.0.1:" + std::to_string(m_port),
                                      "--node-cookie",
@@ -92,6 +98,7 @@ class FaultNode : public ::testing::Test {
                                      "0",
                                      "--log-level",
                                      "info"};
+    args.insert(args.end(), extra.begin(), extra.end());
     std::string binary = HASHRIG_BINARY;
     if (!prefix.empty()) {
       args.insert(args.begin(), binary);
@@ -171,6 +178,66 @@ TEST_F(FaultNode, TemplateCallsFailingEveryWayAtStartUpAreRetriedUntilWorkComes)
     EXPECT_TRUE(node_accepted(b.hash)) << b.hash;
   }
   EXPECT_GE(accepted, 2u) << m_log->text();  // --max-blocks 2; one more may be in flight
+}
+
+TEST_F(FaultNode, ABlockFoundWhileTheNodeIsDownLandsWhenItIsBack) {
+  const fs::path journal = m_dir / "journal.sqlite3";
+  const std::string token = "0123456789abcdef0123456789abcdef";
+  const fs::path token_file = m_dir / "token";
+  std::ofstream(token_file) << token << "\n";
+  spawn(journal, 1000, {},
+        {"--api-listen", "127.0.0.1:0", "--api-token-file", token_file.string()});
+  std::uint16_t api = 0;
+  ASSERT_TRUE(m_log->wait_for("listening on http://127.0.0.1:", 60s)) << m_log->text();
+  {
+    const std::string log = m_log->text();
+    const std::string marker = "listening on http://127.0.0.1:";
+    api = std::uint16_t(std::stoi(log.substr(log.find(marker) + marker.size())));
+  }
+  const auto post = [&](const std::string& path) {
+    return test::http_request(api, {"POST", path, {{"Authorization", "Bearer " + token}}, ""});
+  };
+  const auto accepted_in_journal = [&] {
+    std::size_t n = 0;
+    if (fs::exists(journal))
+      for (const node::JournalBlock& b : journaled(journal))
+        n += b.accepted();
+    return n;
+  };
+  ASSERT_TRUE(test::within(60s, [&] { return accepted_in_journal() >= 2; })) << m_log->text();
+  // Paused, so no block is found while the node goes down; a second for the feed to take the
+  // newest template.
+  ASSERT_EQ(post("/api/v1/pause").status, 200);
+  std::this_thread::sleep_for(1s);
+  const std::size_t before = journaled(journal).size();
+  m_node->kill_and_wait(SIGKILL);
+  const auto down = std::chrono::steady_clock::now();
+  ASSERT_EQ(post("/api/v1/resume").status, 200);
+  // The block on the newest template: found at once, journaled, its submission refused.
+  ASSERT_TRUE(test::within(60s, [&] { return journaled(journal).size() > before; }))
+      << m_log->text();
+  const node::JournalBlock found = journaled(journal).back();
+  EXPECT_TRUE(found.pending());
+  std::this_thread::sleep_for(1s);  // hashrig retries against nobody
+
+  // The node back on its port with its chain (the datadir), and a new cookie.
+  m_node.emplace(HASHRIG_TEST_NODE_BINARY,
+                 std::vector<std::string>{"--datadir", (m_dir / "node").string(), "--port",
+                                          std::to_string(m_port)});
+  ASSERT_EQ(test::port_of(m_node->read_line()), m_port);
+  ASSERT_TRUE(test::within(60s, [&] { return node_accepted(found.hash); }))
+      << node_stats().dump() << "\n"
+      << m_log->text();
+  test::report_times("node down: the block found meanwhile accepted after",
+                     {test::seconds_since(down)});
+  EXPECT_TRUE(test::within(30s, [&] {
+    for (const node::JournalBlock& b : journaled(journal))
+      if (b.hash == found.hash) return b.accepted() && b.attempts >= 2;
+    return false;
+  })) << m_log->text();
+  // Still mining: blocks on the chain after it are accepted too.
+  const std::size_t accepted = accepted_in_journal();
+  EXPECT_TRUE(test::within(60s, [&] { return accepted_in_journal() > accepted; })) << m_log->text();
 }
 
 TEST_F(FaultNode, AJournalInAReadOnlyDirectoryStillGetsEveryBlockToTheNode) {
