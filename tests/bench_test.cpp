@@ -24,7 +24,7 @@ TEST(KernelBench, ChecksumIsTheSameForEveryKernelAndThreadCount) {
   int runs = 0;
   for (const KernelInfo& k : registry.kernels()) {
     if (!registry.usable(k.name)) continue;
-    for (unsigned threads : {1u, 2u, 3u}) {
+    for (unsigned threads : {1u, 3u}) {  // all units on one thread; one unit per thread
       const auto r = run_kernel_bench(k, KernelBenchOptions{threads, 0, 3});
       EXPECT_EQ(r.units, 3u);
       EXPECT_EQ(r.hashes, 3u * hashrig::bench::kUnitNonces);
