@@ -2,7 +2,9 @@
 // message per '\n'-separated line, into the sans-IO stratum::Session that every pool connection
 // runs; after each line a share is submitted for the newest job. A line the session refuses
 // ends the connection, as the transport does: the session is abandoned and a new one (resuming
-// the session id) starts.
+// the session id) starts, up to kMaxSessions per input: later sessions add no new behaviour,
+// and starting one (subscribe, authorize, suggest_difficulty, each checked) costs far more than
+// a line, so unbounded restarts held the target to a few hundred inputs a second.
 // Properties: every job handed to the miner passes core::validate and belongs to the session
 // that made it; every line hashrig sends is one JSON-RPC message; every share submitted gets
 // exactly one outcome (accepted, rejected, stale or duplicate), however the pool misbehaves.
@@ -50,6 +52,8 @@ class Recorder : public stratum::SessionEvents {
   void note(Level, std::string) override {}
 };
 
+constexpr std::uint64_t kMaxSessions = 3;
+
 stratum::SessionConfig config_for(std::uint64_t session_number, std::optional<std::string> resume) {
   stratum::SessionConfig c;
   c.source_id = "pool";
@@ -80,6 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const std::invalid_argument&) {  // core::ParseError: the connection is dropped
       session->abandon("connection dropped");
       FUZZ_CHECK(!session->oldest_unanswered_submit() && session->pending_submits() == 0);
+      if (events.session_number == kMaxSessions) break;
       const std::optional<std::string> resume = session->session_id();
       events.newest.reset();
       ++events.session_number;
