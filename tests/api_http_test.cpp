@@ -19,8 +19,6 @@ using namespace std::chrono_literals;
 using test::ApiProcess;
 using test::HttpReply;
 
-const std::string kToken = "0123456789abcdef0123456789abcdef";
-
 // A job-file miner with shares often enough to show up (difficulty 1/4096).
 std::vector<std::string> job_file_options() {
   return {"--job-file", test::kApiJobFile, "--difficulty", "0.00025", "--threads", "1"};
@@ -111,7 +109,7 @@ TEST(ApiHttp, WithoutATokenTheApiIsReadOnly) {
   ApiProcess hashrig(job_file_options());
   for (const char* path :
        {"/api/v1/pause", "/api/v1/resume", "/api/v1/pools/switch", "/api/v1/pools/reload"}) {
-    const HttpReply r = hashrig.post(path, kToken);
+    const HttpReply r = hashrig.post(path, test::kApiToken);
     EXPECT_EQ(r.status, 403) << path;
     EXPECT_NE(error_of(r).at("error").get<std::string>().find("read-only"), std::string::npos);
   }
@@ -119,7 +117,7 @@ TEST(ApiHttp, WithoutATokenTheApiIsReadOnly) {
 }
 
 TEST(ApiHttp, ControlsNeedTheBearerTokenAndPauseStopsHashing) {
-  const std::string token_file = test::write_token_file(kToken);
+  const std::string token_file = test::write_token_file(test::kApiToken);
   std::vector<std::string> options = job_file_options();
   options.insert(options.end(), {"--api-token-file", token_file});
   ApiProcess hashrig(options);
@@ -131,14 +129,16 @@ TEST(ApiHttp, ControlsNeedTheBearerTokenAndPauseStopsHashing) {
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(error_of(r).at("error"), "wrong token");
   r = test::http_request(hashrig.port(),
-                         {"POST", "/api/v1/pause", {{"Authorization", kToken}}, ""});
+                         {"POST", "/api/v1/pause", {{"Authorization", test::kApiToken}}, ""});
   EXPECT_EQ(r.status, 401) << "a token without the Bearer scheme";
   EXPECT_EQ(hashrig.get_json("/api/v1/summary").at("paused"), false);
 
-  r = hashrig.post("/api/v1/pause", kToken);
+  r = hashrig.post("/api/v1/pause", test::kApiToken);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(nlohmann::json::parse(r.body).at("changed"), true);
-  EXPECT_EQ(nlohmann::json::parse(hashrig.post("/api/v1/pause", kToken).body).at("changed"), false);
+  EXPECT_EQ(
+      nlohmann::json::parse(hashrig.post("/api/v1/pause", test::kApiToken).body).at("changed"),
+      false);
   std::this_thread::sleep_for(300ms);  // the workers reach their batch boundary
   const auto hashes = [&] {
     return hashrig.get_json("/api/v1/summary").at("hashes").get<std::uint64_t>();
@@ -150,19 +150,19 @@ TEST(ApiHttp, ControlsNeedTheBearerTokenAndPauseStopsHashing) {
   EXPECT_EQ(summary.at("paused"), true);
   EXPECT_EQ(hashrig.get_json("/api/v1/devices")[0].at("state"), "paused");
 
-  ASSERT_EQ(hashrig.post("/api/v1/resume", kToken).status, 200);
+  ASSERT_EQ(hashrig.post("/api/v1/resume", test::kApiToken).status, 200);
   std::this_thread::sleep_for(500ms);
   EXPECT_GT(hashes(), paused_at) << "hashing did not resume";
   EXPECT_EQ(hashrig.get_json("/api/v1/summary").at("paused"), false);
 
   // No pools here: switching and reloading are refused for what they are.
-  r = hashrig.post("/api/v1/pools/switch", kToken, R"({"pool": "pool2"})");
+  r = hashrig.post("/api/v1/pools/switch", test::kApiToken, R"({"pool": "pool2"})");
   EXPECT_EQ(r.status, 409) << r.body;
-  r = hashrig.post("/api/v1/pools/reload", kToken);
+  r = hashrig.post("/api/v1/pools/reload", test::kApiToken);
   EXPECT_EQ(r.status, 409) << r.body;
-  r = hashrig.post("/api/v1/pools/switch", kToken, "{not json");
+  r = hashrig.post("/api/v1/pools/switch", test::kApiToken, "{not json");
   EXPECT_EQ(r.status, 400) << r.body;
-  r = hashrig.post("/api/v1/pools/switch", kToken, R"({"pool": []})");
+  r = hashrig.post("/api/v1/pools/switch", test::kApiToken, R"({"pool": []})");
   EXPECT_EQ(r.status, 400) << r.body;
   std::filesystem::remove(token_file);
 }
@@ -279,7 +279,7 @@ TEST(ApiStartup, BadApiOptionsStopStartUpNamingTheOption) {
 }
 
 TEST(ApiStartup, ANonLoopbackAddressWithATokenIsServedAndABusyPortIsAnError) {
-  const std::string token_file = test::write_token_file(kToken);
+  const std::string token_file = test::write_token_file(test::kApiToken);
   test::ServerProcess open(
       HASHRIG_BINARY,
       {"mine", "--job-file", test::kApiJobFile, "--threads", "1", "--api-listen", "0.0.0.0:0",

@@ -20,8 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kToken = "fedcba9876543210fedcba9876543210";
-
 struct TestPool {
   test::ServerProcess process{HASHRIG_TEST_POOL_BINARY,
                               {"--difficulty", "0.0002", "--job-interval-ms", "2000"},
@@ -77,7 +75,7 @@ class ApiPools : public ::testing::Test {
   }
 
   TestPool m_main, m_backup;
-  const std::string m_token = test::write_token_file(kToken);
+  const std::string m_token = test::write_token_file(test::kApiToken);
   fs::path m_config;
   std::optional<test::ApiProcess> m_hashrig;
 };
@@ -104,15 +102,16 @@ TEST_F(ApiPools, ShowsThePoolsTheirSharesAndSwitchesByName) {
   EXPECT_EQ(shares[0].at("result"), "accepted");
   EXPECT_GE(shares[0].at("latency_ms").get<double>(), 0);
 
-  test::HttpReply r = hashrig.post("/api/v1/pools/switch", kToken, R"({"pool": "backup"})");
+  test::HttpReply r =
+      hashrig.post("/api/v1/pools/switch", test::kApiToken, R"({"pool": "backup"})");
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_TRUE(eventually([&] { return is_active_and_up("backup"); }));
   EXPECT_EQ(pool_named("main").at("active"), false);
-  r = hashrig.post("/api/v1/pools/switch", kToken, R"({"pool": 1})");  // 1-based: main
+  r = hashrig.post("/api/v1/pools/switch", test::kApiToken, R"({"pool": 1})");  // 1-based: main
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_TRUE(eventually([&] { return is_active_and_up("main"); }))
       << hashrig.get_json("/api/v1/pools").dump();
-  r = hashrig.post("/api/v1/pools/switch", kToken, R"({"pool": "nowhere"})");
+  r = hashrig.post("/api/v1/pools/switch", test::kApiToken, R"({"pool": "nowhere"})");
   EXPECT_EQ(r.status, 404) << r.body;
   EXPECT_NE(r.body.find("nowhere"), std::string::npos) << r.body;
 
@@ -134,7 +133,7 @@ TEST_F(ApiPools, ReloadReplacesThePoolListByPostAndBySighup) {
       << hashrig.get_json("/api/v1/pools").dump();
   TestPool third;
   write_config({pool_json("backup", m_backup), pool_json("third", third)});
-  test::HttpReply r = hashrig.post("/api/v1/pools/reload", kToken);
+  test::HttpReply r = hashrig.post("/api/v1/pools/reload", test::kApiToken);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(nlohmann::json::parse(r.body).at("pools"), nlohmann::json({"backup", "third"}));
   ASSERT_TRUE(eventually([&] { return is_active_and_up("backup"); }));
@@ -147,7 +146,7 @@ TEST_F(ApiPools, ReloadReplacesThePoolListByPostAndBySighup) {
   EXPECT_EQ(hashrig.get_json("/api/v1/pools").at("pools").size(), 1u);
 
   std::ofstream(m_config) << R"({"pools": []})";  // broken: refused, the pools stay
-  r = hashrig.post("/api/v1/pools/reload", kToken);
+  r = hashrig.post("/api/v1/pools/reload", test::kApiToken);
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("pools: [] is not allowed"), std::string::npos) << r.body;
   EXPECT_TRUE(is_active_and_up("third"));

@@ -19,6 +19,9 @@
 
 namespace hashrig::test {
 
+// The bearer token the API suites give the program (in a file) and send with controls.
+inline const std::string kApiToken = "0123456789abcdef0123456789abcdef";
+
 inline const std::string kApiJobFile =
     std::string(HASHRIG_FIXTURES_DIR) + "/gbt/stratum-ckpool-shares-5tx.json";
 

@@ -30,39 +30,12 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kJobFile =
-    std::string(HASHRIG_FIXTURES_DIR) + "/gbt/stratum-ckpool-shares-5tx.json";
-
-fs::path temp_path(const std::string& name) {
-  return fs::temp_directory_path() / ("hashrig-log-cli-" + std::to_string(getpid()) + "-" + name);
-}
-
 std::size_t count_of(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
     ++n;
   return n;
 }
-
-// Sets an environment variable for the programs a test starts; restores it after.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : m_name(name) {
-    if (const char* old = std::getenv(name)) m_old = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (m_old) {
-      ::setenv(m_name, m_old->c_str(), 1);
-    } else {
-      ::unsetenv(m_name);
-    }
-  }
-
- private:
-  const char* m_name;
-  std::optional<std::string> m_old;
-};
 
 // Runs the real program to its end; returns its exit status and its stdout and stderr together.
 std::pair<int, std::string> run_program(const std::vector<std::string>& args) {
@@ -81,7 +54,7 @@ std::pair<int, std::string> run_program(const std::vector<std::string>& args) {
 }
 
 TEST(CliLog, BadLogOptionsExitTwoNamingTheOptionAndWhatIsAllowed) {
-  const fs::path folder = temp_path("folder");
+  const fs::path folder = test::temp_path("folder");
   fs::create_directories(folder);
   const std::string file = (folder / "hashrig.log").string();
   const struct {
@@ -118,7 +91,7 @@ TEST(CliLog, BadLogOptionsExitTwoNamingTheOptionAndWhatIsAllowed) {
 }
 
 TEST(CliLog, GoodLogOptionsAreAcceptedBeforeOrAfterTheSubcommand) {
-  const fs::path file = temp_path("ok.log");
+  const fs::path file = test::temp_path("ok.log");
   const test::CliRun r = test::run_cli(
       {"hash", "00", "--log-file", file.string(), "--log-max-size", "512K", "--log-keep", "0"});
   EXPECT_EQ(r.status, 0) << r.err;
@@ -131,13 +104,14 @@ TEST(CliLog, GoodLogOptionsAreAcceptedBeforeOrAfterTheSubcommand) {
 }
 
 TEST(CliLog, TheProgramMiningLeavesTaggedLinesInItsLogFile) {
-  const fs::path folder = temp_path("mine");
+  const fs::path folder = test::temp_path("mine");
   fs::remove_all(folder);
   fs::create_directories(folder);
   const fs::path file = folder / "hashrig.log";
-  const auto [status, output] = run_program(
-      {"mine", "--job-file", kJobFile, "--duration", "2", "--threads", "1", "--status-interval",
-       "0.5", "--log-level", "debug", "--log-file", file.string(), "--log-max-size", "64K"});
+  const auto [status, output] =
+      run_program({"mine", "--job-file", test::kRecordedJobFile, "--duration", "2", "--threads",
+                   "1", "--status-interval", "0.5", "--log-level", "debug", "--log-file",
+                   file.string(), "--log-max-size", "64K"});
   ASSERT_EQ(status, 0) << output;
   ASSERT_TRUE(fs::exists(file)) << output;
   // Every line of every file (rotated ones too, oldest first) is whole and tagged.
@@ -202,11 +176,11 @@ class SyslogDaemon {
 };
 
 TEST(CliLog, SyslogGetsTheProgramsLinesWithTheirPriority) {
-  SyslogDaemon daemon(temp_path("syslog.sock"));
-  const ScopedEnv env("HASHRIG_SYSLOG_SOCKET", daemon.path().string());
+  SyslogDaemon daemon(test::temp_path("syslog.sock"));
+  const test::ScopedEnv env("HASHRIG_SYSLOG_SOCKET", daemon.path().string());
   const auto [status, output] =
-      run_program({"--syslog", "mine", "--job-file", kJobFile, "--duration", "1.5", "--threads",
-                   "1", "--status-interval", "0.5"});
+      run_program({"--syslog", "mine", "--job-file", test::kRecordedJobFile, "--duration", "1.5",
+                   "--threads", "1", "--status-interval", "0.5"});
   ASSERT_EQ(status, 0) << output;
   EXPECT_EQ(output.find("[log]"), std::string::npos) << output;
   const std::vector<std::string> received = daemon.received();
@@ -227,11 +201,11 @@ TEST(CliLog, SyslogGetsTheProgramsLinesWithTheirPriority) {
 }
 
 TEST(CliLog, AMissingSyslogDaemonIsReportedOnceAndMiningGoesOn) {
-  const fs::path absent = temp_path("no-syslog.sock");
-  const ScopedEnv env("HASHRIG_SYSLOG_SOCKET", absent.string());
+  const fs::path absent = test::temp_path("no-syslog.sock");
+  const test::ScopedEnv env("HASHRIG_SYSLOG_SOCKET", absent.string());
   const auto [status, output] =
-      run_program({"--syslog", "mine", "--job-file", kJobFile, "--duration", "1", "--threads", "1",
-                   "--status-interval", "0.3"});
+      run_program({"--syslog", "mine", "--job-file", test::kRecordedJobFile, "--duration", "1",
+                   "--threads", "1", "--status-interval", "0.3"});
   EXPECT_EQ(status, 0) << output;
   EXPECT_EQ(
       count_of(output, "[log] syslog socket " + absent.string() + ": No such file or directory"),

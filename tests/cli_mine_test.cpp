@@ -22,13 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kJobFile =
-    std::string(HASHRIG_FIXTURES_DIR) + "/gbt/stratum-ckpool-shares-5tx.json";
-
-fs::path temp_path(const std::string& name) {
-  return fs::temp_directory_path() / ("hashrig-test-" + std::to_string(getpid()) + "-" + name);
-}
-
 nlohmann::json read_json(const fs::path& path) {
   std::ifstream in(path);
   EXPECT_TRUE(in) << path;
@@ -39,7 +32,7 @@ nlohmann::json read_json(const fs::path& path) {
 fs::path edited_job_file(const std::string& name, void (*edit)(nlohmann::json&)) {
   nlohmann::json j = test::load_gbt_fixture("stratum-ckpool-shares-5tx.json");
   edit(j);
-  const fs::path path = temp_path(name);
+  const fs::path path = test::temp_path(name);
   std::ofstream(path) << j.dump();
   return path;
 }
@@ -59,10 +52,10 @@ void expect_summary_fields(const nlohmann::json& s) {
 }
 
 TEST(CliMine, MinesARecordedJobAndWritesTheSummary) {
-  const fs::path summary = temp_path("summary.json");
-  const auto r =
-      test::run_cli({"mine", "--job-file", kJobFile, "--duration", "1.5", "--status-interval",
-                     "0.5", "--summary-json", summary.string(), "--threads", "2"});
+  const fs::path summary = test::temp_path("summary.json");
+  const auto r = test::run_cli({"mine", "--job-file", test::kRecordedJobFile, "--duration", "1.5",
+                                "--status-interval", "0.5", "--summary-json", summary.string(),
+                                "--threads", "2"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("[stats]"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("MH/s (5s)"), std::string::npos) << r.err;
@@ -88,7 +81,7 @@ TEST(CliMine, BadJobFilesAndOptionsAreNamed) {
       edited_job_file("en2zero.json", [](nlohmann::json& j) { j["extranonce2_size"] = 0; });
   const fs::path mask =
       edited_job_file("mask.json", [](nlohmann::json& j) { j["version_mask"] = "e0000000"; });
-  const fs::path not_json = temp_path("garbage.json");
+  const fs::path not_json = test::temp_path("garbage.json");
   std::ofstream(not_json) << "{\"job\": [";
   const struct {
     std::vector<std::string> args;
@@ -101,12 +94,13 @@ TEST(CliMine, BadJobFilesAndOptionsAreNamed) {
       {{"mine", "--job-file", no_en2.string()}, "extranonce2_size: missing"},
       {{"mine", "--job-file", zero_en2.string()}, "extranonce2_size"},
       {{"mine", "--job-file", mask.string()}, "version_mask"},
-      {{"mine", "--job-file", kJobFile, "--difficulty", "0"}, "--difficulty"},
-      {{"mine", "--job-file", kJobFile, "--difficulty", "nan"}, "--difficulty"},
-      {{"mine", "--job-file", kJobFile, "--threads", "0"}, "--threads"},
-      {{"mine", "--job-file", kJobFile, "--duration", "-1"}, "--duration"},
-      {{"mine", "--job-file", kJobFile, "--status-interval", "x"}, "--status-interval"},
-      {{"mine", "--job-file", kJobFile, "--cpu-kernel", "sse9"}, "--cpu-kernel"},
+      {{"mine", "--job-file", test::kRecordedJobFile, "--difficulty", "0"}, "--difficulty"},
+      {{"mine", "--job-file", test::kRecordedJobFile, "--difficulty", "nan"}, "--difficulty"},
+      {{"mine", "--job-file", test::kRecordedJobFile, "--threads", "0"}, "--threads"},
+      {{"mine", "--job-file", test::kRecordedJobFile, "--duration", "-1"}, "--duration"},
+      {{"mine", "--job-file", test::kRecordedJobFile, "--status-interval", "x"},
+       "--status-interval"},
+      {{"mine", "--job-file", test::kRecordedJobFile, "--cpu-kernel", "sse9"}, "--cpu-kernel"},
   };
   for (const auto& c : cases) {
     const auto r = test::run_cli(c.args);
@@ -119,12 +113,12 @@ TEST(CliMine, BadJobFilesAndOptionsAreNamed) {
 }
 
 TEST(CliMine, SigtermStopsARealProcessThatStillWritesItsSummary) {
-  const fs::path summary = temp_path("sigterm.json");
+  const fs::path summary = test::temp_path("sigterm.json");
   // Signalled once it says it is mining (start-up under a sanitizer on a loaded machine can take
   // seconds), then left to hash a while so the summary has something in it.
   test::ServerProcess hashrig(HASHRIG_BINARY,
-                              {"mine", "--job-file", kJobFile, "--status-interval", "0",
-                               "--summary-json", summary.string(), "--log-level", "info"},
+                              {"mine", "--job-file", test::kRecordedJobFile, "--status-interval",
+                               "0", "--summary-json", summary.string(), "--log-level", "info"},
                               std::chrono::seconds(60), test::ServerProcess::Stderr::merged);
   ASSERT_TRUE(hashrig.wait_for_line("] mining ")) << "no 'mining' line from hashrig";
   std::this_thread::sleep_for(std::chrono::milliseconds(700));

@@ -27,6 +27,7 @@
 #include "host/log.h"
 #include "host/service_notify.h"
 #include "server_process.h"
+#include "test_support.h"
 
 #ifndef HASHRIG_SCRIPTS_DIR
 #error \
@@ -40,8 +41,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-const std::string kJobFile =
-    std::string(HASHRIG_FIXTURES_DIR) + "/gbt/stratum-ckpool-shares-5tx.json";
 const fs::path kUnit = fs::path(HASHRIG_SCRIPTS_DIR) / "hashrig.service";
 const fs::path kSysusers = fs::path(HASHRIG_SCRIPTS_DIR) / "hashrig.sysusers";
 
@@ -109,28 +108,6 @@ class NotifySocket {
   test::DatagramSocket m_socket;
 };
 
-// Sets (or with nullopt, removes) an environment variable for one scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : m_name(name) {
-    if (const char* old = std::getenv(name)) m_old = old;
-    if (value)
-      ::setenv(name, value->c_str(), 1);
-    else
-      ::unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (m_old)
-      ::setenv(m_name, m_old->c_str(), 1);
-    else
-      ::unsetenv(m_name);
-  }
-
- private:
-  const char* m_name;
-  std::optional<std::string> m_old;
-};
-
 std::string joined(const std::vector<std::string>& messages) {
   std::string text;
   for (const std::string& m : messages)
@@ -140,9 +117,9 @@ std::string joined(const std::vector<std::string>& messages) {
 
 TEST(ServiceNotifier, SendsEachMessageToTheNotifySocket) {
   NotifySocket socket;
-  ScopedEnv notify("NOTIFY_SOCKET", socket.path());
-  ScopedEnv usec("WATCHDOG_USEC", "400000");
-  ScopedEnv pid("WATCHDOG_PID", std::to_string(::getpid()));
+  test::ScopedEnv notify("NOTIFY_SOCKET", socket.path());
+  test::ScopedEnv usec("WATCHDOG_USEC", "400000");
+  test::ScopedEnv pid("WATCHDOG_PID", std::to_string(::getpid()));
   std::ostringstream text;
   host::Logger log(text, host::LogLevel::debug, false);
   host::ServiceNotifier notifier(log);
@@ -168,10 +145,10 @@ TEST(ServiceNotifier, SendsEachMessageToTheNotifySocket) {
 TEST(ServiceNotifier, IsSilentOutsideSystemdAndOutsideItsWatchdog) {
   std::ostringstream text;
   host::Logger log(text, host::LogLevel::debug, false);
-  ScopedEnv usec("WATCHDOG_USEC", "400000");
+  test::ScopedEnv usec("WATCHDOG_USEC", "400000");
   {
-    ScopedEnv notify("NOTIFY_SOCKET", std::nullopt);
-    ScopedEnv pid("WATCHDOG_PID", std::nullopt);
+    test::ScopedEnv notify("NOTIFY_SOCKET", std::nullopt);
+    test::ScopedEnv pid("WATCHDOG_PID", std::nullopt);
     host::ServiceNotifier notifier(log);
     EXPECT_FALSE(notifier.enabled());
     EXPECT_FALSE(notifier.watchdog_interval());
@@ -182,8 +159,8 @@ TEST(ServiceNotifier, IsSilentOutsideSystemdAndOutsideItsWatchdog) {
   }
   // A watchdog meant for another process (systemd sets WATCHDOG_PID to the main process).
   NotifySocket socket;
-  ScopedEnv notify("NOTIFY_SOCKET", socket.path());
-  ScopedEnv pid("WATCHDOG_PID", std::to_string(::getpid() + 1));
+  test::ScopedEnv notify("NOTIFY_SOCKET", socket.path());
+  test::ScopedEnv pid("WATCHDOG_PID", std::to_string(::getpid() + 1));
   host::ServiceNotifier notifier(log);
   EXPECT_FALSE(notifier.watchdog_interval());
   notifier.ping_watchdog();
@@ -195,7 +172,8 @@ TEST(ServiceNotifier, IsSilentOutsideSystemdAndOutsideItsWatchdog) {
 TEST(CliSystemd, NotifiesReadyPingsTheWatchdogAndSaysStopping) {
   NotifySocket socket;
   test::ServerProcess hashrig(
-      HASHRIG_BINARY, {"mine", "--job-file", kJobFile, "--status-interval", "0", "--threads", "1"},
+      HASHRIG_BINARY,
+      {"mine", "--job-file", test::kRecordedJobFile, "--status-interval", "0", "--threads", "1"},
       60s, test::ServerProcess::Stderr::merged,
       {"NOTIFY_SOCKET=" + socket.path(), "WATCHDOG_USEC=400000", "WATCHDOG_PID"});
   std::vector<std::string> seen;
@@ -228,8 +206,8 @@ TEST(CliSystemd, NotifiesReadyPingsTheWatchdogAndSaysStopping) {
 TEST(CliSystemd, StatusLinesBecomeTheServiceStatus) {
   NotifySocket socket;
   test::ServerProcess hashrig(HASHRIG_BINARY,
-                              {"mine", "--job-file", kJobFile, "--status-interval", "0.3",
-                               "--duration", "1.5", "--threads", "1"},
+                              {"mine", "--job-file", test::kRecordedJobFile, "--status-interval",
+                               "0.3", "--duration", "1.5", "--threads", "1"},
                               60s, test::ServerProcess::Stderr::merged,
                               {"NOTIFY_SOCKET=" + socket.path(), "WATCHDOG_USEC", "WATCHDOG_PID"});
   std::vector<std::string> seen;

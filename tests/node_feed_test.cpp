@@ -22,6 +22,7 @@
 #include "node-bridge/block_submitter.h"
 #include "node-bridge/template_feed.h"
 #include "node/test_node.h"
+#include "node_rpc_support.h"
 
 namespace hashrig::node {
 namespace {
@@ -75,16 +76,12 @@ FeedOptions quick_feed(std::chrono::milliseconds tip_poll) {
   return o;
 }
 
-RpcCredentials password_of(const TestNode& node) {
-  const auto [user, password] = node.credentials();
-  return {user, password, {}};
-}
-
 TEST(NodeFeed, LongpollBringsANewTipWithoutTipPolling) {
   TestNode node;
   const std::uint16_t port = node.start();
   FeedRecord record;
-  TemplateFeed feed({"127.0.0.1", port, "/"}, password_of(node), quick_feed(0ms), record.events());
+  TemplateFeed feed({"127.0.0.1", port, "/"}, test::password_of(node), quick_feed(0ms),
+                    record.events());
   feed.start();
   ASSERT_TRUE(record.wait([](FeedRecord& r) { return r.templates.size() == 1; }));
   EXPECT_EQ(record.templates[0]->height, 1);
@@ -106,7 +103,8 @@ TEST(NodeFeed, WithoutLongpollTheTipPollFindsTheNewTip) {
   TestNode node(options);
   const std::uint16_t port = node.start();
   FeedRecord record;
-  TemplateFeed feed({"127.0.0.1", port, "/"}, password_of(node), quick_feed(50ms), record.events());
+  TemplateFeed feed({"127.0.0.1", port, "/"}, test::password_of(node), quick_feed(50ms),
+                    record.events());
   feed.start();
   ASSERT_TRUE(record.wait([](FeedRecord& r) { return r.templates.size() == 1; }));
   node.generate(2);
@@ -121,7 +119,8 @@ TEST(NodeFeed, BadAnswersAreReportedAndAskedAgainWhileTheLastTemplateStays) {
   TestNode node;
   const std::uint16_t port = node.start();
   FeedRecord record;
-  TemplateFeed feed({"127.0.0.1", port, "/"}, password_of(node), quick_feed(0ms), record.events());
+  TemplateFeed feed({"127.0.0.1", port, "/"}, test::password_of(node), quick_feed(0ms),
+                    record.events());
   feed.start();
   ASSERT_TRUE(record.wait([](FeedRecord& r) { return r.templates.size() == 1; }));
   ASSERT_TRUE(node.wait_for([](const auto& s) { return s.longpolls_started >= 1; }, 5s));
@@ -147,7 +146,8 @@ TEST(NodeFeed, ATemplateWithARuleHashrigDoesNotKnowIsRefusedNamingIt) {
   TestNode node(options);
   const std::uint16_t port = node.start();
   FeedRecord record;
-  TemplateFeed feed({"127.0.0.1", port, "/"}, password_of(node), quick_feed(0ms), record.events());
+  TemplateFeed feed({"127.0.0.1", port, "/"}, test::password_of(node), quick_feed(0ms),
+                    record.events());
   feed.start();
   ASSERT_TRUE(record.wait([](FeedRecord& r) { return r.warnings.size() >= 2; }));
   feed.stop();
@@ -196,7 +196,8 @@ TEST(NodeFeed, AZmqHashblockNotificationBringsTheNewTipAtOnce) {
   FeedRecord record;
   FeedOptions feed_options = quick_feed(0ms);  // no tip poll, no longpoll: only ZMQ
   feed_options.zmq_endpoint = publisher.endpoint();
-  TemplateFeed feed({"127.0.0.1", port, "/"}, password_of(node), feed_options, record.events());
+  TemplateFeed feed({"127.0.0.1", port, "/"}, test::password_of(node), feed_options,
+                    record.events());
   feed.start();
   ASSERT_TRUE(record.wait([](FeedRecord& r) { return r.templates.size() == 1; }));
   node.generate(1);

@@ -12,6 +12,7 @@
 
 #include "node-bridge/rpc_client.h"
 #include "node/test_node.h"
+#include "node_rpc_support.h"
 
 namespace hashrig::node {
 namespace {
@@ -22,11 +23,6 @@ using testnode::TestNodeOptions;
 
 NodeEndpoint local(std::uint16_t port) {
   return {"127.0.0.1", port, "/"};
-}
-
-RpcCredentials password_of(const TestNode& node) {
-  const auto [user, password] = node.credentials();
-  return {user, password, {}};
 }
 
 // The message of the RpcUnavailable `call` throws ("" and a test failure when it throws none).
@@ -130,7 +126,7 @@ TEST(NodeRpcClient, TheCookieIsReadAgainWhenTheNodeRestartsWithANewOne) {
 TEST(NodeRpcClient, AJsonRpcErrorKeepsItsCodeAndMessage) {
   TestNode node;
   const std::uint16_t port = node.start();
-  RpcClient rpc(local(port), password_of(node));
+  RpcClient rpc(local(port), test::password_of(node));
   try {
     rpc.call("getnothing", nlohmann::json::array(), 5s);
     FAIL() << "an unknown method answered";
@@ -151,7 +147,7 @@ TEST(NodeRpcClient, AJsonRpcErrorKeepsItsCodeAndMessage) {
 TEST(NodeRpcClient, AnHtmlErrorPageIsNotAnAnswer) {
   TestNode node;
   const std::uint16_t port = node.start();
-  RpcClient rpc(local(port), password_of(node));
+  RpcClient rpc(local(port), test::password_of(node));
   node.fail_http(1);
   const std::string what =
       unavailable_message([&] { rpc.call("getblockcount", nlohmann::json::array(), 5s); });
@@ -164,7 +160,7 @@ TEST(NodeRpcClient, AnHtmlErrorPageIsNotAnAnswer) {
 TEST(NodeRpcClient, AGarbageBodyIsNotAnAnswer) {
   TestNode node;
   const std::uint16_t port = node.start();
-  RpcClient rpc(local(port), password_of(node));
+  RpcClient rpc(local(port), test::password_of(node));
   node.garbage(1);
   const std::string what =
       unavailable_message([&] { rpc.call("getbestblockhash", nlohmann::json::array(), 5s); });
@@ -175,7 +171,7 @@ TEST(NodeRpcClient, AGarbageBodyIsNotAnAnswer) {
 TEST(NodeRpcClient, AHangingNodeRunsIntoTheDeadline) {
   TestNode node;
   const std::uint16_t port = node.start();
-  RpcClient rpc(local(port), password_of(node));
+  RpcClient rpc(local(port), test::password_of(node));
   node.hang(1);
   const auto start = std::chrono::steady_clock::now();
   const std::string what =
@@ -190,7 +186,7 @@ TEST(NodeRpcClient, AHangingNodeRunsIntoTheDeadline) {
 TEST(NodeRpcClient, AClosedKeptAliveConnectionIsReopenedOnceButNotTwice) {
   TestNode node;
   const std::uint16_t port = node.start();
-  RpcClient rpc(local(port), password_of(node));
+  RpcClient rpc(local(port), test::password_of(node));
   EXPECT_EQ(rpc.call("getblockcount", nlohmann::json::array(), 5s), 0);
   node.close_unanswered(1);
   EXPECT_EQ(rpc.call("getblockcount", nlohmann::json::array(), 5s), 0);
@@ -215,7 +211,7 @@ TEST(NodeRpcClient, NobodyListeningIsRefused) {
 TEST(NodeRpcClient, CancelInterruptsAHangingCall) {
   TestNode node;
   const std::uint16_t port = node.start();
-  RpcClient rpc(local(port), password_of(node));
+  RpcClient rpc(local(port), test::password_of(node));
   node.hang(1);
   auto call = std::async(std::launch::async, [&] {
     try {

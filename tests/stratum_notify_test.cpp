@@ -241,22 +241,22 @@ TEST(NotifyTolerates, TrailingParamsUppercaseHexAndARollingSession) {
 
 // --- malformed notifies: one field wrong each -------------------------------------------------
 
-struct Malformed {
+struct BadNotify {
   const char* name;
   std::function<void(json& params, stratum::SessionParams& session)> corrupt;
   const char* field;  // the message starts "mining.notify: <field>: "
   const char* what;   // and says this
 };
 
-void PrintTo(const Malformed& m, std::ostream* os) {
+void PrintTo(const BadNotify& m, std::ostream* os) {
   *os << m.name;
 }
 
-const std::vector<Malformed>& malformed_cases() {
+const std::vector<BadNotify>& malformed_cases() {
   using S = stratum::SessionParams;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
-  static const std::vector<Malformed> cases = {
+  static const std::vector<BadNotify> cases = {
       {"too_few_params", [](json& p, S&) { p.erase(p.begin() + 7, p.end()); }, "params",
        "array of 9, got 7"},
       {"params_not_an_array",
@@ -321,10 +321,10 @@ const std::vector<Malformed>& malformed_cases() {
   return cases;
 }
 
-class MalformedNotify : public ::testing::TestWithParam<Malformed> {};
+class MalformedNotify : public ::testing::TestWithParam<BadNotify> {};
 
 TEST_P(MalformedNotify, IsRefusedNamingTheField) {
-  const Malformed& m = GetParam();
+  const BadNotify& m = GetParam();
   json params = recorded_notify();
   stratum::SessionParams session = recorded_session();
   ASSERT_NO_THROW(stratum::job_from_notify(params, session));  // the original is fine
@@ -341,7 +341,7 @@ TEST_P(MalformedNotify, IsRefusedNamingTheField) {
   }
 }
 
-std::string malformed_name(const ::testing::TestParamInfo<Malformed>& param) {
+std::string malformed_name(const ::testing::TestParamInfo<BadNotify>& param) {
   return param.param.name;
 }
 

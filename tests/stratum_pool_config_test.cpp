@@ -51,7 +51,7 @@ TEST(PoolConfig, AFullExampleParses) {
 }
 
 struct BadPools {
-  const char* json;
+  const char* text;
   const char* message;
 };
 
@@ -59,8 +59,8 @@ class PoolConfigRefuses : public ::testing::TestWithParam<BadPools> {};
 
 TEST_P(PoolConfigRefuses, NamingTheKey) {
   try {
-    stratum::parse_pools(nlohmann::json::parse(GetParam().json));
-    FAIL() << "accepted " << GetParam().json;
+    stratum::parse_pools(nlohmann::json::parse(GetParam().text));
+    FAIL() << "accepted " << GetParam().text;
   } catch (const core::ParseError& e) {
     EXPECT_NE(std::string(e.what()).find(GetParam().message), std::string::npos) << e.what();
   }
@@ -98,11 +98,11 @@ TEST(PoolConfig, StrategyMistakesAreNamed) {
       {R"({"job_timeout_s": "soon"})", "pool_strategy.job_timeout_s"},
       {R"({"backoff": 3})", "pool_strategy.backoff: unknown key"},
   };
-  for (const auto& [json, message] : cases) {
+  for (const auto& [text, message] : cases) {
     stratum::ClientOptions o;
     try {
-      stratum::apply_pool_strategy(nlohmann::json::parse(json), o);
-      ADD_FAILURE() << "accepted " << json;
+      stratum::apply_pool_strategy(nlohmann::json::parse(text), o);
+      ADD_FAILURE() << "accepted " << text;
     } catch (const core::ParseError& e) {
       EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
     }

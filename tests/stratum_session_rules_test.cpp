@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/target.h"
 #include "malformed_pool_messages.h"
+#include "session_recorder.h"
 #include "stratum/session.h"
 #include "test_support.h"
 
@@ -20,23 +21,8 @@ using test::Malformed;
 using test::malformed_messages;
 using test::notify;
 
-struct Recorder : stratum::SessionEvents {
-  std::vector<nlohmann::json> sent;
-  std::vector<core::Job> jobs;
-  std::vector<ShareOutcome> outcomes;
-  std::vector<stratum::ReconnectRequest> reconnects;
-  std::vector<std::string> notes;
-  void send(std::string line) override {
-    EXPECT_EQ(line.back(), '\n');
-    sent.push_back(nlohmann::json::parse(line));
-  }
-  void job(core::Job job) override { jobs.push_back(std::move(job)); }
-  void share_result(const ShareOutcome& o) override { outcomes.push_back(o); }
-  void reconnect(const stratum::ReconnectRequest& r) override { reconnects.push_back(r); }
-  void note(Level, std::string text) override { notes.push_back(std::move(text)); }
-};
-
-const stratum::Clock::time_point t0{};
+using Recorder = test::SessionRecorder;
+using test::t0;
 
 std::string line(const nlohmann::json& j) {
   return j.dump();

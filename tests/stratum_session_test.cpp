@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/target.h"
+#include "session_recorder.h"
 #include "stratum/session.h"
 #include "test_support.h"
 
@@ -18,22 +19,8 @@ namespace {
 
 using stratum::ShareOutcome;
 
-struct Recorder : stratum::SessionEvents {
-  std::vector<std::string> sent;
-  std::vector<core::Job> jobs;
-  std::vector<ShareOutcome> outcomes;
-  std::vector<stratum::ReconnectRequest> reconnects;
-  std::vector<std::string> notes;
-  void send(std::string line) override { sent.push_back(std::move(line)); }
-  void job(core::Job job) override { jobs.push_back(std::move(job)); }
-  void share_result(const ShareOutcome& o) override { outcomes.push_back(o); }
-  void reconnect(const stratum::ReconnectRequest& r) override { reconnects.push_back(r); }
-  void note(Level, std::string text) override { notes.push_back(std::move(text)); }
-
-  nlohmann::json last_sent() const { return nlohmann::json::parse(sent.back()); }
-};
-
-const stratum::Clock::time_point t0{};
+using Recorder = test::SessionRecorder;
+using test::t0;
 
 stratum::SessionConfig plain_config(const std::string& user) {
   stratum::SessionConfig c;
@@ -71,13 +58,12 @@ TEST_P(RecordedExchange, ProducesByteIdenticalSubmitParams) {
   // agent aside).
   ASSERT_GE(events.sent.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
-    const auto ours = nlohmann::json::parse(events.sent[i]);
+    const auto& ours = events.sent[i];
     const auto theirs = nlohmann::json::parse(recorded_sent[i]);
     EXPECT_EQ(ours.at("id"), theirs.at("id"));
     EXPECT_EQ(ours.at("method"), theirs.at("method"));
   }
-  EXPECT_EQ(nlohmann::json::parse(events.sent[1]).at("params"),
-            nlohmann::json::parse(recorded_sent[1]).at("params"));
+  EXPECT_EQ(events.sent[1].at("params"), nlohmann::json::parse(recorded_sent[1]).at("params"));
   EXPECT_TRUE(session.authorized());
   EXPECT_EQ(session.difficulty(), f.at("difficulty").get<double>());
   ASSERT_FALSE(events.jobs.empty());

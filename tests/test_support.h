@@ -4,10 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -26,6 +31,41 @@
 #endif
 
 namespace hashrig::test {
+
+// The recorded template the program's --job-file tests mine.
+inline const std::string kRecordedJobFile =
+    std::string(HASHRIG_FIXTURES_DIR) + "/gbt/stratum-ckpool-shares-5tx.json";
+
+// A path in the temporary directory that names this process (tests run in parallel).
+inline std::filesystem::path temp_path(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("hashrig-test-" + std::to_string(::getpid()) + "-" + name);
+}
+
+// Sets (or with nullopt, removes) an environment variable for one scope, for the programs a
+// test starts; restores it after.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, std::optional<std::string> value) : m_name(name) {
+    if (const char* old = std::getenv(name)) m_old = old;
+    if (value)
+      ::setenv(name, value->c_str(), 1);
+    else
+      ::unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (m_old)
+      ::setenv(m_name, m_old->c_str(), 1);
+    else
+      ::unsetenv(m_name);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* m_name;
+  std::optional<std::string> m_old;
+};
 
 // The recorded node and pool data (../shared/fixtures/gbt/<name>). A missing file fails the test
 // that needs it, naming the path: the suites are meant to run against the real data.
