@@ -13,6 +13,7 @@
 
 #include "api_test_support.h"
 #include "prometheus_parser.h"
+#include "test_support.h"
 
 namespace hashrig {
 namespace {
@@ -30,15 +31,6 @@ struct TestPool {
 std::string pool_json(const std::string& name, const TestPool& pool) {
   return R"({"name": ")" + name + R"(", "url": "stratum+tcp://127.0.0.1:)" +
          std::to_string(pool.port) + R"(", "user": "rig1"})";
-}
-
-// Polls `done` every 100 ms for up to 30 s (a hang guard: sanitizers on a loaded machine are slow).
-bool eventually(const std::function<bool()>& done) {
-  for (int i = 0; i < 300; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
 }
 
 class ApiPools : public ::testing::Test {
@@ -82,7 +74,7 @@ class ApiPools : public ::testing::Test {
 
 TEST_F(ApiPools, ShowsThePoolsTheirSharesAndSwitchesByName) {
   test::ApiProcess& hashrig = *m_hashrig;
-  ASSERT_TRUE(eventually([&] { return is_active_and_up("main"); }))
+  ASSERT_TRUE(test::within(30s, [&] { return is_active_and_up("main"); }))
       << hashrig.get_json("/api/v1/pools").dump();
   nlohmann::json pools = hashrig.get_json("/api/v1/pools");
   EXPECT_EQ(pools.at("strategy"), "failover");
@@ -95,7 +87,8 @@ TEST_F(ApiPools, ShowsThePoolsTheirSharesAndSwitchesByName) {
   EXPECT_EQ(pool_named("backup").at("active"), false);
 
   // Shares reach the pool and come back accepted, per pool and in the recent list.
-  ASSERT_TRUE(eventually([&] { return pool_named("main").at("shares").at("accepted") > 0; }));
+  ASSERT_TRUE(
+      test::within(30s, [&] { return pool_named("main").at("shares").at("accepted") > 0; }));
   const nlohmann::json shares = hashrig.get_json("/api/v1/shares");
   ASSERT_FALSE(shares.empty());
   EXPECT_EQ(shares[0].at("source"), "main");
@@ -105,11 +98,11 @@ TEST_F(ApiPools, ShowsThePoolsTheirSharesAndSwitchesByName) {
   test::HttpReply r =
       hashrig.post("/api/v1/pools/switch", test::kApiToken, R"({"pool": "backup"})");
   ASSERT_EQ(r.status, 200) << r.body;
-  ASSERT_TRUE(eventually([&] { return is_active_and_up("backup"); }));
+  ASSERT_TRUE(test::within(30s, [&] { return is_active_and_up("backup"); }));
   EXPECT_EQ(pool_named("main").at("active"), false);
   r = hashrig.post("/api/v1/pools/switch", test::kApiToken, R"({"pool": 1})");  // 1-based: main
   ASSERT_EQ(r.status, 200) << r.body;
-  ASSERT_TRUE(eventually([&] { return is_active_and_up("main"); }))
+  ASSERT_TRUE(test::within(30s, [&] { return is_active_and_up("main"); }))
       << hashrig.get_json("/api/v1/pools").dump();
   r = hashrig.post("/api/v1/pools/switch", test::kApiToken, R"({"pool": "nowhere"})");
   EXPECT_EQ(r.status, 404) << r.body;
@@ -129,20 +122,20 @@ TEST_F(ApiPools, ShowsThePoolsTheirSharesAndSwitchesByName) {
 
 TEST_F(ApiPools, ReloadReplacesThePoolListByPostAndBySighup) {
   test::ApiProcess& hashrig = *m_hashrig;
-  ASSERT_TRUE(eventually([&] { return is_active_and_up("main"); }))
+  ASSERT_TRUE(test::within(30s, [&] { return is_active_and_up("main"); }))
       << hashrig.get_json("/api/v1/pools").dump();
   TestPool third;
   write_config({pool_json("backup", m_backup), pool_json("third", third)});
   test::HttpReply r = hashrig.post("/api/v1/pools/reload", test::kApiToken);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(nlohmann::json::parse(r.body).at("pools"), nlohmann::json({"backup", "third"}));
-  ASSERT_TRUE(eventually([&] { return is_active_and_up("backup"); }));
+  ASSERT_TRUE(test::within(30s, [&] { return is_active_and_up("backup"); }));
   EXPECT_TRUE(pool_named("main").is_null());
   EXPECT_FALSE(pool_named("third").is_null());
 
   write_config({pool_json("third", third)});
   hashrig.process().signal(SIGHUP);
-  ASSERT_TRUE(eventually([&] { return is_active_and_up("third"); }));
+  ASSERT_TRUE(test::within(30s, [&] { return is_active_and_up("third"); }));
   EXPECT_EQ(hashrig.get_json("/api/v1/pools").at("pools").size(), 1u);
 
   std::ofstream(m_config) << R"({"pools": []})";  // broken: refused, the pools stay

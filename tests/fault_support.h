@@ -16,20 +16,9 @@
 #include <vector>
 
 #include "server_process.h"
+#include "test_support.h"
 
 namespace hashrig::test {
-
-// Polls `done` every 50 ms until it holds (true) or `limit` passes (false). The limits are hang
-// guards, generous for sanitizer builds on a loaded 2-core machine; bounds a test asserts are
-// checked separately, on the times it measures.
-inline bool within(std::chrono::milliseconds limit, const std::function<bool()>& done) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
-}
 
 inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -7,15 +7,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +34,18 @@
 #endif
 
 namespace hashrig::test {
+
+// Polls `done` every 50 ms until it holds (true) or `limit` passes (false). The limits are hang
+// guards, generous for sanitizer builds on a loaded 2-core machine; bounds a test asserts are
+// checked separately, on the times it measures.
+inline bool within(std::chrono::milliseconds limit, const std::function<bool()>& done) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
 
 // The recorded template the program's --job-file tests mine.
 inline const std::string kRecordedJobFile =
