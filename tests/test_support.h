@@ -1,5 +1,7 @@
-// Helpers shared by the GoogleTest suites: the recorded fixtures, hex shorthands, a few Uint256
-// operations the library does not need, and the reference nonce scan every kernel is held to.
+// Helpers shared by the GoogleTest suites: polling with a hang guard, temporary paths and
+// environment variables, the recorded fixtures, hex shorthands, a few Uint256 operations the
+// library does not need, and the reference nonce scan every kernel is held to. Each suite builds
+// as one translation unit, so a helper two test files need lives here (or in a header like it).
 #pragma once
 
 #include <gtest/gtest.h>
