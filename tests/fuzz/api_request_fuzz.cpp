@@ -74,9 +74,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       const std::size_t used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
       rest.remove_prefix(used);
-      if (ec == http::error::need_more) {  // what is left cannot complete it: the same as a close
+      if (ec == http::error::need_more) {
+        // The parser has looked at all that is left and needs more; as the server's reads do, only
+        // new bytes may follow (Beast asserts on being handed the same ones again), and none come:
+        // the client closed.
         ec = {};
-        if (used == 0) rest = {};
+        rest = {};
         continue;
       }
       if (ec) break;
