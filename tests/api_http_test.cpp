@@ -21,7 +21,7 @@ using test::HttpReply;
 
 // A job-file miner with shares often enough to show up (difficulty 1/4096).
 std::vector<std::string> job_file_options() {
-  return {"--job-file", test::kApiJobFile, "--difficulty", "0.00025", "--threads", "1"};
+  return {"--job-file", test::kRecordedJobFile, "--difficulty", "0.00025", "--threads", "1"};
 }
 
 nlohmann::json error_of(const HttpReply& r) {
@@ -265,7 +265,8 @@ TEST(ApiStartup, BadApiOptionsStopStartUpNamingTheOption) {
       {{"--api-token-file", short_token}, "only with --api-listen"},
   };
   for (const Case& c : cases) {
-    std::vector<std::string> args = {"mine", "--job-file", test::kApiJobFile, "--duration", "1"};
+    std::vector<std::string> args = {"mine", "--job-file", test::kRecordedJobFile, "--duration",
+                                     "1"};
     args.insert(args.end(), c.args.begin(), c.args.end());
     const test::CliRun r = test::run_cli(args);
     EXPECT_EQ(r.status, 2) << c.message << "\n" << r.err;
@@ -282,7 +283,7 @@ TEST(ApiStartup, ANonLoopbackAddressWithATokenIsServedAndABusyPortIsAnError) {
   const std::string token_file = test::write_token_file(test::kApiToken);
   test::ServerProcess open(
       HASHRIG_BINARY,
-      {"mine", "--job-file", test::kApiJobFile, "--threads", "1", "--api-listen", "0.0.0.0:0",
+      {"mine", "--job-file", test::kRecordedJobFile, "--threads", "1", "--api-listen", "0.0.0.0:0",
        "--api-token-file", token_file, "--status-interval", "0"},
       std::chrono::seconds(60), test::ServerProcess::Stderr::merged);
   ASSERT_TRUE(open.wait_for_line("listening on http://0.0.0.0:"));
@@ -290,7 +291,7 @@ TEST(ApiStartup, ANonLoopbackAddressWithATokenIsServedAndABusyPortIsAnError) {
   ApiProcess first(job_file_options());
   const std::string taken = "127.0.0.1:" + std::to_string(first.port());
   const test::CliRun r =
-      test::run_cli({"mine", "--job-file", test::kApiJobFile, "--api-listen", taken});
+      test::run_cli({"mine", "--job-file", test::kRecordedJobFile, "--api-listen", taken});
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_NE(r.err.find("cannot listen on " + taken), std::string::npos) << r.err;
   std::filesystem::remove(token_file);

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -16,19 +15,16 @@
 
 #include "http_client.h"
 #include "server_process.h"
+#include "test_support.h"
 
 namespace hashrig::test {
 
 // The bearer token the API suites give the program (in a file) and send with controls.
 inline const std::string kApiToken = "0123456789abcdef0123456789abcdef";
 
-inline const std::string kApiJobFile =
-    std::string(HASHRIG_FIXTURES_DIR) + "/gbt/stratum-ckpool-shares-5tx.json";
-
 // A token file in the temp directory (removed by the caller's fs::remove, or left in /tmp).
 inline std::string write_token_file(const std::string& token) {
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("hashrig-api-token-" + std::to_string(getpid()));
+  const std::filesystem::path path = temp_path("api-token");
   std::ofstream(path) << token << "\n";
   return path.string();
 }

@@ -40,7 +40,7 @@ class ConfigFiles : public ::testing::Test {
   std::vector<fs::path> m_files;
 };
 
-const std::string kJob = "\"" + test::kApiJobFile + "\"";
+const std::string kJob = "\"" + test::kRecordedJobFile + "\"";
 const std::string kPool = R"({"url": "stratum+tcp://127.0.0.1:3333", "user": "rig1", "pass": "x"})";
 
 TEST_F(ConfigFiles, EachBadFileStopsStartUpNamingTheKeyTheValueAndWhatIsAllowed) {

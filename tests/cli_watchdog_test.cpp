@@ -62,8 +62,8 @@ class FrozenThread {
 TEST(CliWatchdog, AFrozenWorkerIsRestartedAndTheApiAndMetricsSaySo) {
   // No shares (difficulty 1000): the worker takes no lock worth speaking of while it hashes, so
   // freezing it holds up nothing else.
-  test::ApiProcess hashrig({"--job-file", test::kApiJobFile, "--difficulty", "1000", "--threads",
-                            "2", "--watchdog-stall-s", "1"});
+  test::ApiProcess hashrig({"--job-file", test::kRecordedJobFile, "--difficulty", "1000",
+                            "--threads", "2", "--watchdog-stall-s", "1"});
   // Frozen once it hashes: a device is watched while it has work, and one caught between a wake
   // up and its first batch would still count as waiting for work.
   for (int i = 0; i < 200 && hashrig.get_json("/api/v1/devices")[0].at("hashes") == 0; ++i)
