@@ -20,8 +20,10 @@ GpuBenchRun run_one_gpu_bench(std::string_view name, const GpuInventory& gpus, d
   const std::unique_ptr<kernels::gpu::GpuScanner> scanner = open_gpu(name, gpus);
   GpuBenchRun run;
   run.info = scanner->info();
-  log.info("bench", "benchmarking " + run.info.id + " (" + run.info.name + ") for " +
-                        std::to_string(seconds) + " s");
+  char what[256];
+  std::snprintf(what, sizeof what, "benchmarking %s (%s) for %g s", run.info.id.c_str(),
+                run.info.name.c_str(), seconds);
+  log.info("bench", what);
   const Nvml nvml;
   auto result =
       std::async(std::launch::async, [&] { return bench::run_gpu_bench(*scanner, seconds); });
