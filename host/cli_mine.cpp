@@ -187,8 +187,12 @@ void mine_loop(const MineSettings& s, Scheduler& scheduler, MainWait& wait, Logg
     if (now >= next_status) {
       const StatsSnapshot snap = scheduler.stats().snapshot(now);
       const auto job = scheduler.board().current().job;
-      log.info("stats", status_line(snap, status_context(job.get(), source_of(s, job.get()))));
-      notifier.status(status_line(snap, ""));
+      // Devices out of the hunt lead the context, so a glance at the line shows them.
+      const std::string trouble = device_trouble(scheduler.stats());
+      const std::string devices = trouble.empty() ? "" : "devices: " + trouble;
+      const std::string context = status_context(job.get(), source_of(s, job.get()));
+      log.info("stats", status_line(snap, devices.empty() ? context : devices + " | " + context));
+      notifier.status(status_line(snap, devices));
       if (log.enabled(LogLevel::debug)) {
         for (const DeviceSnapshot& d : snap.devices)
           log.debug("stats", device_line(d));

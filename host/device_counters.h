@@ -66,4 +66,16 @@ struct DeviceCounters {
   void idle() { busy_since_ns.store(0, std::memory_order_relaxed); }
 };
 
+// The state the API and the status line give a device: "dead" (restarted in vain; stopped for
+// good), "restarting" (the watchdog's), "failed" (hardware errors, or a driver error the watchdog
+// has not restarted yet), else "paused", "idle" (no job) or "hashing".
+inline const char* device_state_name(const DeviceCounters& c, bool paused, bool has_job) {
+  const DeviceState state = c.state.load();
+  if (state == DeviceState::dead) return "dead";
+  if (state == DeviceState::restarting) return "restarting";
+  if (c.failed.load() || c.broken.load()) return "failed";
+  if (paused) return "paused";
+  return has_job ? "hashing" : "idle";
+}
+
 }  // namespace hashrig::host

@@ -52,20 +52,7 @@ MinerStatus MineApi::status() {
     if (desc) d.where = desc->where;
     const DeviceCounters& c = scheduler.stats().device(i);
     d.restarts = c.restarts.load();
-    const DeviceState state = c.state.load();
-    if (state == DeviceState::dead) {
-      d.state = "dead";
-    } else if (state == DeviceState::restarting) {
-      d.state = "restarting";
-    } else if (c.failed.load() || c.broken.load()) {
-      d.state = "failed";
-    } else if (s.paused) {
-      d.state = "paused";
-    } else if (!snap.job) {
-      d.state = "idle";
-    } else {
-      d.state = "hashing";
-    }
+    d.state = device_state_name(c, s.paused, snap.job != nullptr);
     if (m_nvml && desc && !desc->bus_id.empty() && d.kind == "cuda")
       d.health = m_nvml->read(desc->bus_id);
     s.devices.push_back(std::move(d));

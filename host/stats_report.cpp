@@ -56,6 +56,16 @@ std::string pool_label(const stratum::ClientOptions& pools, const std::string& s
   return "pool " + source_id;
 }
 
+std::string device_trouble(Stats& stats) {
+  std::string out;
+  for (std::size_t i = 0; i < stats.device_count(); ++i) {
+    const DeviceCounters& c = stats.device(i);
+    const std::string state = device_state_name(c, false, true);
+    if (state != "hashing") out += (out.empty() ? "" : ", ") + c.id + " " + state;
+  }
+  return out;
+}
+
 std::string device_line(const DeviceSnapshot& d) {
   char counts[96];
   std::snprintf(counts, sizeof counts, " | shares %llu | hw errors %llu",

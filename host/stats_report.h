@@ -28,6 +28,9 @@ std::string status_context(const core::Job* job, const std::string& source);
 // "pool main stratum+tcp://pool.example:3333"; an unnamed pool is "pool<N>", as the client names
 // it. "pool <source_id>" when none matches.
 std::string pool_label(const stratum::ClientOptions& pools, const std::string& source_id);
+// The devices out of the hunt for a fault, for the status line: "cuda#1 dead, opencl#0
+// restarting, cpu#3 failed" (see device_state_name); empty while every device is well.
+std::string device_trouble(Stats& stats);
 // One line per device: its id, kernel, rates and counts.
 std::string device_line(const DeviceSnapshot& d);
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -64,11 +65,14 @@ class ApiProcess {
   }
 
  private:
+  // No status lines unless the test asks for them.
   static std::vector<std::string> with_api(std::vector<std::string> options) {
+    const bool status =
+        std::find(options.begin(), options.end(), "--status-interval") != options.end();
     options.insert(options.begin(), "mine");
-    for (const char* o :
-         {"--api-listen", "127.0.0.1:0", "--status-interval", "0", "--log-level", "info"})
+    for (const char* o : {"--api-listen", "127.0.0.1:0", "--log-level", "info"})
       options.emplace_back(o);
+    if (!status) options.insert(options.end(), {"--status-interval", "0"});
     return options;
   }
 

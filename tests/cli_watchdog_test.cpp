@@ -1,8 +1,8 @@
 // The device watchdog in the real program. One CPU worker's thread is frozen from outside with
 // ptrace (PTRACE_SEIZE and PTRACE_INTERRUPT stop that one thread, as a core taken away would);
 // hashrig must notice, abandon the frozen thread, hash on a new one, and say so in its log, its
-// API and its metrics, while the other worker hashes on. The frozen thread, let go afterwards,
-// must end without disturbing anything, and SIGTERM still ends the run cleanly.
+// status line, its API and its metrics, while the other worker hashes on. The frozen thread, let
+// go afterwards, must end without disturbing anything, and SIGTERM still ends the run cleanly.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -62,8 +62,10 @@ class FrozenThread {
 TEST(CliWatchdog, AFrozenWorkerIsRestartedAndTheApiAndMetricsSaySo) {
   // No shares (difficulty 1000): the worker takes no lock worth speaking of while it hashes, so
   // freezing it holds up nothing else.
+  // Status lines every 0.5 s: the 2 s the watchdog waits for the frozen thread show in them.
   test::ApiProcess hashrig({"--job-file", test::kRecordedJobFile, "--difficulty", "1000",
-                            "--threads", "2", "--watchdog-stall-s", "1"});
+                            "--threads", "2", "--watchdog-stall-s", "1", "--status-interval",
+                            "0.5"});
   // Frozen once it hashes: a device is watched while it has work, and one caught between a wake
   // up and its first batch would still count as waiting for work.
   for (int i = 0; i < 200 && hashrig.get_json("/api/v1/devices")[0].at("hashes") == 0; ++i)
@@ -115,6 +117,11 @@ TEST(CliWatchdog, AFrozenWorkerIsRestartedAndTheApiAndMetricsSaySo) {
   EXPECT_NE(text.find("[cpu#0] worker did not stop in time; abandoned it"), std::string::npos)
       << text;
   EXPECT_EQ(text.find("[cpu#1] RESTARTING"), std::string::npos) << text;
+  // While it restarts, the status line names it (and only it).
+  const std::size_t restarting = text.find("[cpu#0] RESTARTING");
+  const std::size_t status = text.find("| devices: cpu#0 restarting |", restarting);
+  EXPECT_NE(status, std::string::npos) << text;
+  EXPECT_LT(status, text.find("[cpu#0] restarted")) << text;
 
   hashrig.process().signal(SIGTERM);
   EXPECT_EQ(hashrig.process().wait(60s), 0);

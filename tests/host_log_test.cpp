@@ -2,7 +2,7 @@
 // than `keep` rotated files, the oldest dropped), no colour in the file, whole lines from
 // concurrent writers, set_level at run time, a file that fails (a full device, a removed
 // directory) reported once without stopping the logs, reopen; syslog datagrams read from a socket
-// of the test's own with their priorities; and the status line's context.
+// of the test's own with their priorities.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -16,13 +16,10 @@
 #include <thread>
 #include <vector>
 
-#include "core/target.h"
 #include "datagram_socket.h"
 #include "host/log.h"
 #include "host/log_file.h"
 #include "host/log_syslog.h"
-#include "host/stats_report.h"
-#include "stratum/client.h"
 
 namespace hashrig {
 namespace {
@@ -398,46 +395,6 @@ TEST(Logger, AMissingSyslogDaemonIsReportedOnce) {
             1u)
       << stream.str();
   EXPECT_EQ(count_of(stream.str(), "[main] line "), 3u) << stream.str();
-}
-
-core::Job job_from(const std::string& source, double difficulty) {
-  core::Job job;
-  job.job_id = "1f2e";
-  job.source_id = source;
-  job.share_target = core::target_from_difficulty(difficulty);
-  return job;
-}
-
-TEST(StatusLine, NamesThePoolItsUrlTheDifficultyAndTheJob) {
-  stratum::ClientOptions pools;
-  pools.pools.resize(2);
-  pools.pools[0].entry.url = stratum::parse_pool_url("stratum+tcp://main.example:3333");
-  pools.pools[0].entry.name = "main";
-  pools.pools[1].entry.url = stratum::parse_pool_url("stratum+tls://backup.example:4443");
-  EXPECT_EQ(host::pool_label(pools, "main"), "pool main stratum+tcp://main.example:3333");
-  EXPECT_EQ(host::pool_label(pools, "pool2"), "pool pool2 stratum+ssl://backup.example:4443");
-  EXPECT_EQ(host::pool_label(pools, "other"), "pool other");
-
-  const core::Job job = job_from("pool2", 65536);
-  const std::string context = host::status_context(&job, host::pool_label(pools, "pool2"));
-  EXPECT_EQ(context, "pool pool2 stratum+ssl://backup.example:4443 | diff 65536 | job 1f2e");
-  const core::Job node_job = job_from("node", 0.5);
-  EXPECT_EQ(host::status_context(&node_job, "node 127.0.0.1:18443"),
-            "node 127.0.0.1:18443 | diff 0.5 | job 1f2e");
-  EXPECT_EQ(host::status_context(nullptr, ""), "waiting for a job");
-  EXPECT_EQ(host::status_context(nullptr, "job-file"), "waiting for a job from job-file");
-
-  host::StatsSnapshot snap;
-  snap.rate_5s = 1.5e6;
-  snap.accepted = 7;
-  snap.rejected = 1;
-  snap.stale = 2;
-  snap.shares = 10;
-  snap.hw_errors = 3;
-  const std::string line = host::status_line(snap, context);
-  for (const char* part : {"1.50 MH/s (5s)", "(60s)", "(15m)", "accepted 7", "rejected 1",
-                           "stale 2", "hw errors 3", "| pool pool2 stratum+ssl://", "| diff 65536"})
-    EXPECT_NE(line.find(part), std::string::npos) << part << " in " << line;
 }
 
 }  // namespace
