@@ -3,6 +3,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "host/secret_file.h"
 #include "host/usage_error.h"
 
 namespace hashrig::host {
@@ -10,6 +11,8 @@ namespace hashrig::host {
 std::string read_token_file(const std::string& path, const std::string& option) {
   std::ifstream in(path);
   if (!in) throw UsageError(option + ": cannot read " + path);
+  if (const std::string open = open_to_others(path); !open.empty())
+    throw UsageError(option + ": " + path + " holds the API token, and " + open);
   std::string line;
   std::getline(in, line);
   const std::size_t first = line.find_first_not_of(" \t\r");

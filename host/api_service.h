@@ -23,13 +23,13 @@ struct ApiSettings {
 };
 
 // From --api-listen and --api-token-file (either may come from the config file). Throws
-// UsageError naming the option: a malformed address, an unreadable or empty token file, a
-// non-loopback address without a token.
+// UsageError naming the option: a malformed address, an unreadable or empty token file, one
+// other users can read or change, a non-loopback address without a token.
 // `token`: one given directly (the config file's api.token), instead of a file.
 ApiSettings api_settings(const std::string& listen, const std::optional<std::string>& token_file,
                          const std::optional<std::string>& token = std::nullopt);
 // The token in `path`: its first line, surrounding white space removed. Throws UsageError naming
-// `option` and the path when it cannot be read or holds no token.
+// `option` and the path when it cannot be read, is open to other users, or holds no token.
 std::string read_token_file(const std::string& path, const std::string& option);
 
 class ApiService {

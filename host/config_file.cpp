@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <iterator>
 
+#include "host/secret_file.h"
 #include "host/usage_error.h"
 
 namespace hashrig::host {
@@ -215,6 +216,10 @@ ConfigOptions config_options(const json& root, const std::string& path) {
     }
     if (api->contains("token_file"))
       throw UsageError("config " + path + ": api.token and api.token_file: choose one");
+    if (const std::string open = open_to_others(path); !open.empty()) {
+      throw UsageError("config " + path + ": api.token: the file holds the API token, and " + open +
+                       "; or move the token to api.token_file");
+    }
     out.api_token = t;
   }
   return out;

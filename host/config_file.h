@@ -52,7 +52,8 @@ struct ConfigOptions {
   bool has_pools = false;                // "pools" (read by the pool client from the file)
 };
 
-// Throws UsageError naming `path`, the key, the value and what is allowed.
+// Throws UsageError naming `path`, the key, the value and what is allowed; and when the file
+// holds api.token while other users can read or change it.
 ConfigOptions config_options(const nlohmann::json& root, const std::string& path);
 
 // `message` ("--threads: must be between 1 and 4096, got 0") rewritten to name the config key

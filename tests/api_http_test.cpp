@@ -250,7 +250,15 @@ TEST(ApiHttp, KeepAliveServesSeveralRequestsOnOneConnection) {
 }
 
 TEST(ApiStartup, BadApiOptionsStopStartUpNamingTheOption) {
+  namespace fs = std::filesystem;
   const std::string short_token = test::write_token_file("short");
+  // Token files other users can read or change, as ssh refuses its keys.
+  const std::string readable = test::write_token_file(test::kApiToken, "readable-token");
+  fs::permissions(readable, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                fs::perms::others_read);
+  const std::string writable = test::write_token_file(test::kApiToken, "writable-token");
+  fs::permissions(writable,
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_write);
   struct Case {
     std::vector<std::string> args;
     std::string message;
@@ -263,6 +271,10 @@ TEST(ApiStartup, BadApiOptionsStopStartUpNamingTheOption) {
       {{"--api-listen", "0", "--api-token-file", "/nonexistent/token"}, "cannot read"},
       {{"--api-listen", "0", "--api-token-file", short_token}, "at least 16"},
       {{"--api-token-file", short_token}, "only with --api-listen"},
+      {{"--api-listen", "0", "--api-token-file", readable},
+       readable + " holds the API token, and every user can read it (mode 0644; chmod o-rwx " +
+           readable + ")"},
+      {{"--api-listen", "0", "--api-token-file", writable}, "every user can change it (mode 0602;"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = {"mine", "--job-file", test::kRecordedJobFile, "--duration",
@@ -276,7 +288,8 @@ TEST(ApiStartup, BadApiOptionsStopStartUpNamingTheOption) {
   const test::CliRun r = test::run_cli({"bench", "--api-listen", "0"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--api-listen: only when mining"), std::string::npos) << r.err;
-  std::filesystem::remove(short_token);
+  for (const std::string& f : {short_token, readable, writable})
+    fs::remove(f);
 }
 
 TEST(ApiStartup, ANonLoopbackAddressWithATokenIsServedAndABusyPortIsAnError) {

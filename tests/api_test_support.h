@@ -23,10 +23,14 @@ namespace hashrig::test {
 // The bearer token the API suites give the program (in a file) and send with controls.
 inline const std::string kApiToken = "0123456789abcdef0123456789abcdef";
 
-// A token file in the temp directory (removed by the caller's fs::remove, or left in /tmp).
-inline std::string write_token_file(const std::string& token) {
-  const std::filesystem::path path = temp_path("api-token");
+// A token file in the temp directory, closed to other users as hashrig requires (removed by the
+// caller's fs::remove, or left in /tmp). `name` tells apart the files of one test.
+inline std::string write_token_file(const std::string& token,
+                                    const std::string& name = "api-token") {
+  namespace fs = std::filesystem;
+  const fs::path path = temp_path(name);
   std::ofstream(path) << token << "\n";
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
   return path.string();
 }
 

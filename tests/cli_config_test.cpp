@@ -107,6 +107,23 @@ TEST_F(ConfigFiles, EachBadFileStopsStartUpNamingTheKeyTheValueAndWhatIsAllowed)
   EXPECT_NE(r.output.find("cpu.threads: must be between 1 and 4096, got 0"), std::string::npos)
       << r.output;
   EXPECT_EQ(r.output.find("mining"), std::string::npos) << r.output;
+  // A file with the API token in it must be closed to other users.
+  const std::string with_token =
+      file(R"({"api": {"listen": 0, "token": "0123456789abcdef"}, "mining": {"job_file": )" + kJob +
+           "}}");
+  fs::permissions(with_token, fs::perms::owner_read | fs::perms::owner_write |
+                                  fs::perms::group_read | fs::perms::others_read);
+  const test::BinaryRun open = test::run_binary({"config", "--check", with_token});
+  EXPECT_EQ(open.status, 2) << open.output;
+  EXPECT_NE(open.output.find("config " + with_token +
+                             ": api.token: the file holds the API token, and every user can "
+                             "read it (mode 0644; chmod o-rwx " +
+                             with_token + "); or move the token to api.token_file"),
+            std::string::npos)
+      << open.output;
+  fs::permissions(with_token, fs::perms::owner_read | fs::perms::owner_write);
+  const test::BinaryRun closed = test::run_binary({"config", "--check", with_token});
+  EXPECT_EQ(closed.status, 0) << closed.output;
   const test::BinaryRun missing = test::run_binary({"config", "--check", "/nonexistent/h.json"});
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.output.find("config /nonexistent/h.json: cannot open it"), std::string::npos)

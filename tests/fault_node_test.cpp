@@ -185,6 +185,7 @@ TEST_F(FaultNode, ABlockFoundWhileTheNodeIsDownLandsWhenItIsBack) {
   const std::string token = "0123456789abcdef0123456789abcdef";
   const fs::path token_file = m_dir / "token";
   std::ofstream(token_file) << token << "\n";
+  fs::permissions(token_file, fs::perms::owner_read | fs::perms::owner_write);
   spawn(journal, 1000, {},
         {"--api-listen", "127.0.0.1:0", "--api-token-file", token_file.string()});
   std::uint16_t api = 0;
