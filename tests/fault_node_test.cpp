@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "api_test_support.h"
 #include "fault_support.h"
 #include "http_client.h"
 #include "node-bridge/journal.h"
@@ -182,12 +183,8 @@ TEST_F(FaultNode, TemplateCallsFailingEveryWayAtStartUpAreRetriedUntilWorkComes)
 
 TEST_F(FaultNode, ABlockFoundWhileTheNodeIsDownLandsWhenItIsBack) {
   const fs::path journal = m_dir / "journal.sqlite3";
-  const std::string token = "0123456789abcdef0123456789abcdef";
-  const fs::path token_file = m_dir / "token";
-  std::ofstream(token_file) << token << "\n";
-  fs::permissions(token_file, fs::perms::owner_read | fs::perms::owner_write);
-  spawn(journal, 1000, {},
-        {"--api-listen", "127.0.0.1:0", "--api-token-file", token_file.string()});
+  const std::string token_file = test::write_token_file(test::kApiToken, "fault-node-token");
+  spawn(journal, 1000, {}, {"--api-listen", "127.0.0.1:0", "--api-token-file", token_file});
   std::uint16_t api = 0;
   ASSERT_TRUE(m_log->wait_for("listening on http://127.0.0.1:", 60s)) << m_log->text();
   {
@@ -196,7 +193,8 @@ TEST_F(FaultNode, ABlockFoundWhileTheNodeIsDownLandsWhenItIsBack) {
     api = std::uint16_t(std::stoi(log.substr(log.find(marker) + marker.size())));
   }
   const auto post = [&](const std::string& path) {
-    return test::http_request(api, {"POST", path, {{"Authorization", "Bearer " + token}}, ""});
+    return test::http_request(api,
+                              {"POST", path, {{"Authorization", "Bearer " + test::kApiToken}}, ""});
   };
   const auto accepted_in_journal = [&] {
     std::size_t n = 0;
@@ -239,6 +237,7 @@ TEST_F(FaultNode, ABlockFoundWhileTheNodeIsDownLandsWhenItIsBack) {
   // Still mining: blocks on the chain after it are accepted too.
   const std::size_t accepted = accepted_in_journal();
   EXPECT_TRUE(test::within(60s, [&] { return accepted_in_journal() > accepted; })) << m_log->text();
+  fs::remove(token_file);
 }
 
 TEST_F(FaultNode, AJournalInAReadOnlyDirectoryStillGetsEveryBlockToTheNode) {
